@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using SslCourse.Notebooks;
+
+namespace SslCourse.Cli;
+
+/// <summary><c>ssl-course run</c>: executes notebooks with the engine and writes the executed copies.</summary>
+public static class RunCommand
+{
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = new Args(argv, ["budget", "out", "cell-timeout", "timeout"], ["keep-going"]);
+        if (args.Positional.Count == 0) throw new UsageException("no notebook given; expected one or more .ipynb files or folders.");
+        var budget = (args.Get("budget") ?? "full").ToLowerInvariant();
+        if (budget is not ("smoke" or "full")) throw new UsageException($"--budget '{budget}': expected 'smoke' or 'full'.");
+        var outDir = Path.GetFullPath(args.Get("out") ?? Path.Combine("executed", budget));
+        var options = new RunOptions
+        {
+            CellTimeout = TimeSpan.FromSeconds(args.Seconds("cell-timeout", budget == "smoke" ? 300 : 900)),
+            NotebookTimeout = TimeSpan.FromSeconds(args.Seconds("timeout", budget == "smoke" ? 900 : 3600)),
+            StopOnError = !args.Flag("keep-going"),
+            Environment = new Dictionary<string, string> { ["SSL_COURSE_BUDGET"] = budget },
+        };
+
+        var notebooks = NotebookFiles.Expand(args.Positional);
+        // Validate every input before running anything: a bad path fails fast with exit code 2.
+        var loaded = notebooks.Select(NotebookDocument.Load).ToList();
+
+        Console.WriteLine($"ssl-course run: {loaded.Count} notebook(s), budget {budget}, executed copies in {outDir}");
+        var results = new List<NotebookResult>();
+        for (int i = 0; i < loaded.Count; i++)
+        {
+            var nb = loaded[i];
+            var display = new TerminalProgress($"[{i + 1}/{loaded.Count}] {Path.GetFileName(nb.Path)}");
+            NotebookResult result;
+            try
+            {
+                result = await NotebookRunner.RunAsync(nb, options with { Progress = display });
+            }
+            finally { display.Dispose(); }
+            var target = Path.Combine(outDir, Path.GetFileName(nb.Path));
+            result.Executed.Save(target);
+            results.Add(result);
+            Console.WriteLine($"{display.Prefix}: {(result.Passed ? "passed" : "FAILED")} in {result.Elapsed.TotalSeconds:0.0} s -> {target}");
+        }
+
+        PrintSummary(results);
+        int code = results.All(r => r.Passed) ? Cli.Ok : Cli.Failed;
+        if (results.Any(r => r.AbandonedWork))
+        {
+            // A cell that ignored cancellation may still be running on a thread: end the process now.
+            Console.Out.Flush();
+            Environment.Exit(code);
+        }
+        return code;
+    }
+
+    static void PrintSummary(IReadOnlyList<NotebookResult> results)
+    {
+        Console.WriteLine();
+        var rows = results.Select(r =>
+        {
+            var f = r.FirstFailure;
+            var where = f == null ? (r.Error ?? "") : $"cell {f.Number} `{Cut(f.FirstLine, 40)}`: {Cut(f.Error ?? "", 160)}";
+            return new[] { Path.GetFileName(r.Path), r.Passed ? "passed" : (f?.Status == CellStatus.TimedOut ? "timed out" : "FAILED"), $"{r.Elapsed.TotalSeconds:0.0} s", where };
+        }).ToList();
+        var header = new[] { "notebook", "status", "time", "failing cell" };
+        var widths = Enumerable.Range(0, 3).Select(c => rows.Select(r => r[c].Length).Append(header[c].Length).Max()).ToArray();
+        string Line(string[] r) => $"{r[0].PadRight(widths[0])}  {r[1].PadRight(widths[1])}  {r[2].PadLeft(widths[2])}  {r[3]}".TrimEnd();
+        Console.WriteLine(Line(header));
+        foreach (var r in rows) Console.WriteLine(Line(r));
+        Console.WriteLine($"{results.Count(r => r.Passed)} of {results.Count} notebook(s) passed.");
+    }
+
+    internal static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
+}
+
+/// <summary>Turns command-line paths into a sorted list of notebook files.</summary>
+public static class NotebookFiles
+{
+    /// <summary>Files stay as given; folders give their *.ipynb files (not recursive), sorted by name.
+    /// A path that does not exist, or a folder without notebooks, is a <see cref="UsageException"/>.</summary>
+    public static List<string> Expand(IEnumerable<string> paths)
+    {
+        var files = new List<string>();
+        foreach (var p in paths)
+        {
+            if (Directory.Exists(p))
+            {
+                var found = Directory.GetFiles(p, "*.ipynb").OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
+                if (found.Count == 0) throw new UsageException($"{p}: folder holds no .ipynb notebooks.");
+                files.AddRange(found);
+            }
+            else if (File.Exists(p)) files.Add(p);
+            else throw new UsageException($"{p}: no such file or folder.");
+        }
+        return files;
+    }
+}
+
+/// <summary>Shows the running notebook, cell and elapsed time: one line updated in place on a terminal,
+/// a line per finished cell otherwise (CI logs).</summary>
+sealed class TerminalProgress : IProgress<CellProgress>, IDisposable
+{
+    readonly bool _tty = !Console.IsOutputRedirected;
+    readonly Stopwatch _cellWatch = new();
+    readonly Timer? _timer;
+    CellProgress? _current;
+    readonly object _gate = new();
+
+    public string Prefix { get; }
+
+    public TerminalProgress(string prefix)
+    {
+        Prefix = prefix;
+        if (_tty) _timer = new Timer(_ => Redraw(), null, 500, 500);
+    }
+
+    public void Report(CellProgress value)
+    {
+        lock (_gate)
+        {
+            if (value.Result == null)
+            {
+                _current = value;
+                _cellWatch.Restart();
+                if (_tty) Redraw();
+                return;
+            }
+            _current = null;
+            var r = value.Result;
+            if (_tty) Console.Write("\r\x1b[2K");
+            if (!_tty || r.Status != CellStatus.Passed)
+                Console.WriteLine($"{Prefix} cell {value.CellNumber} ({value.CodeCellOrdinal}/{value.CodeCellCount}) {r.Status.ToString().ToLowerInvariant()} {r.Elapsed.TotalSeconds:0.0} s{(r.Error != null ? ": " + RunCommand.Cut(r.Error, 200) : "")}");
+        }
+    }
+
+    void Redraw()
+    {
+        lock (_gate)
+        {
+            if (_current == null) return;
+            var line = $"{Prefix} cell {_current.CellNumber} ({_current.CodeCellOrdinal}/{_current.CodeCellCount}) {_cellWatch.Elapsed.TotalSeconds,5:0.0} s  {_current.FirstLine}";
+            int width = Math.Max(40, SafeWidth() - 1);
+            Console.Write("\r\x1b[2K" + RunCommand.Cut(line, width));
+        }
+    }
+
+    static int SafeWidth()
+    {
+        try { return Console.WindowWidth; } catch { return 100; }
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        lock (_gate) if (_tty && _current != null) Console.Write("\r\x1b[2K");
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace SslCourse.Display;
+
+/// <summary>
+/// Progress of a loop that runs for a while (training, evaluation): step, metrics, elapsed and remaining time.
+/// In a notebook it is one output updated in place; in a terminal a progress bar on standard error that redraws
+/// itself; in a log (redirected output) a line every few seconds.
+/// </summary>
+/// <example><code>
+/// using var progress = LiveProgress.Start("SimCLR", totalSteps: 500);
+/// for (int step = 1; step &lt;= 500; step++) { ...; progress.Report(step, new() { ["loss"] = loss }); }
+/// </code></example>
+public sealed class LiveProgress : IDisposable
+{
+    readonly string _title;
+    readonly Stopwatch _watch = Stopwatch.StartNew();
+    readonly KernelInvocationContext? _context;
+    readonly string _valueId = "ssl-course-progress-" + Guid.NewGuid().ToString("N");
+    readonly bool _tty = !Console.IsErrorRedirected;
+    readonly List<(int Step, Dictionary<string, double> Metrics)> _history = [];
+    TimeSpan _lastDraw = TimeSpan.FromDays(-1);
+    bool _shown, _finished;
+
+    /// <summary>Total steps planned (0 when unknown).</summary>
+    public int TotalSteps { get; }
+
+    /// <summary>The last step reported.</summary>
+    public int Step { get; private set; }
+
+    /// <summary>Every report so far (step and metrics), for plotting curves afterwards.</summary>
+    public IReadOnlyList<(int Step, Dictionary<string, double> Metrics)> History => _history;
+
+    /// <summary>Seconds between redraws.</summary>
+    public double RefreshSeconds { get; init; } = 0.5;
+
+    LiveProgress(string title, int totalSteps)
+    {
+        _title = title;
+        TotalSteps = Math.Max(0, totalSteps);
+        _context = KernelInvocationContext.Current;
+    }
+
+    /// <summary>Starts a progress display.</summary>
+    public static LiveProgress Start(string title, int totalSteps) => new(title, totalSteps);
+
+    /// <summary>Records <paramref name="step"/> with its metrics and redraws when due.</summary>
+    public void Report(int step, IReadOnlyDictionary<string, double>? metrics = null)
+    {
+        Step = step;
+        _history.Add((step, metrics == null ? [] : new Dictionary<string, double>(metrics)));
+        var now = _watch.Elapsed;
+        if (step >= TotalSteps && TotalSteps > 0 || (now - _lastDraw).TotalSeconds >= RefreshSeconds) Draw(now);
+    }
+
+    /// <summary>Elapsed wall time.</summary>
+    public TimeSpan Elapsed => _watch.Elapsed;
+
+    /// <summary>The current line of text: title, bar, step, metrics, elapsed and remaining time.</summary>
+    public string Line()
+    {
+        var metrics = _history.Count == 0 ? "" : string.Join("  ", _history[^1].Metrics.Select(m => $"{m.Key} {Format(m.Value)}"));
+        string bar = "", remaining = "";
+        if (TotalSteps > 0)
+        {
+            double frac = Math.Clamp(Step / (double)TotalSteps, 0, 1);
+            int filled = (int)Math.Round(frac * 20);
+            bar = $" [{new string('#', filled)}{new string('.', 20 - filled)}] {Step}/{TotalSteps}";
+            if (Step > 0 && Step < TotalSteps)
+                remaining = $", ~{Clock(TimeSpan.FromSeconds(Elapsed.TotalSeconds / Step * (TotalSteps - Step)))} left";
+        }
+        else bar = $" step {Step}";
+        return $"{_title}{bar}  {metrics}  ({Clock(Elapsed)}{remaining})".Replace("    ", "  ");
+    }
+
+    static string Format(double v) => Math.Abs(v) >= 100 || v == Math.Round(v) ? v.ToString("0.#", CultureInfo.InvariantCulture) : v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    static string Clock(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
+
+    void Draw(TimeSpan now)
+    {
+        _lastDraw = now;
+        var line = Line();
+        if (_context != null)
+        {
+            FormattedValue[] values = [new FormattedValue("text/plain", line)];
+            if (!_shown) _context.Publish(new DisplayedValueProduced(line, _context.Command, values, _valueId));
+            else _context.Publish(new DisplayedValueUpdated(line, _valueId, _context.Command, values));
+            _shown = true;
+        }
+        else if (_tty) Console.Error.Write("\r\x1b[2K" + line);
+        else Console.Error.WriteLine(line);
+    }
+
+    /// <summary>Draws the final state (and ends the terminal line).</summary>
+    public void Dispose()
+    {
+        if (_finished) return;
+        _finished = true;
+        Draw(_watch.Elapsed);
+        if (_context == null && _tty) Console.Error.WriteLine();
+    }
+}

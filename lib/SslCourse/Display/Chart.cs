@@ -45,7 +45,7 @@ public sealed class Chart : IPngRenderable
     /// <summary>Height of the PNG in pixels.</summary>
     public int Height { get; private set; } = 400;
 
-    Chart(Plot plot) => Plot = plot;
+    internal Chart(Plot plot) => Plot = plot;
 
     /// <summary>Sets the PNG size (pixels) and returns this chart.</summary>
     public Chart WithSize(int width, int height)
@@ -97,13 +97,10 @@ public sealed class Chart : IPngRenderable
         }
         if (logX) LogTicks(plot.Axes.Bottom);
         if (logY) LogTicks(plot.Axes.Left);
-        if (list.Count > 1 || !string.IsNullOrEmpty(list[0].Name)) plot.ShowLegend(Alignment.UpperRight);
+        if (list.Count > 1) plot.ShowLegend(Alignment.UpperRight);
         return new Chart(plot);
     }
 
-    /// <summary>A line chart of one curve (x = 1, 2, 3, ...).</summary>
-    public static Chart Line(IReadOnlyList<double> y, string? title = null, string? xLabel = null, string? yLabel = null, bool logY = false) =>
-        Line([new Series("", y)], title, xLabel, yLabel, logY: logY);
 
     // ---------------------------------------------------------------- bars
 
@@ -150,9 +147,6 @@ public sealed class Chart : IPngRenderable
         return new Chart(plot);
     }
 
-    /// <summary>One bar per category, each labelled with its value.</summary>
-    public static Chart Bars(IReadOnlyList<string> categories, IReadOnlyList<double> values, string? title = null, string? yLabel = null, string valueFormat = "0.###") =>
-        Bars(categories, [new Series("", values)], title, yLabel, valueFormat);
 
     // ---------------------------------------------------------------- scatter
 
@@ -300,9 +294,6 @@ public sealed class Chart : IPngRenderable
         return new Chart(plot);
     }
 
-    /// <summary>A histogram of <paramref name="values"/>.</summary>
-    public static Chart Histogram(IReadOnlyList<double> values, int bins = 30, string? title = null, string? xLabel = null, string? yLabel = "count") =>
-        Histogram([new Series("", values)], bins, title, xLabel, yLabel);
 
     // ---------------------------------------------------------------- layouts
 

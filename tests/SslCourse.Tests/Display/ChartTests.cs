@@ -84,7 +84,7 @@ public class ChartTests
         double[] neg = Enumerable.Range(0, 500).Select(_ => 0.0 + 0.2 * Gauss(g)).ToArray();
         var hist = Chart.Histogram([new("positive pairs", pos), new("negative pairs", neg)], bins: 40, title: "Cosine similarity", xLabel: "cos");
         PngAssert.Valid(hist, 600, 400, "histogram");
-        var row = Chart.Row(hist, Chart.Line(Loss, title: "loss").WithSize(300, 400));
+        var row = Chart.Row(hist, Chart.Line([new("loss", Loss)], title: "loss").WithSize(300, 400));
         PngAssert.Valid(row, 900, 400, "row");
         var grid = Chart.Grid(2, hist, hist, hist);
         PngAssert.Valid(grid, 1200, 800);

@@ -162,7 +162,7 @@ public sealed class Chart : IPngRenderable
     /// <param name="background">Grid of values drawn under the points.</param>
     /// <param name="markerSize">Marker diameter in pixels.</param>
     public static Chart Scatter(IReadOnlyList<double> x, IReadOnlyList<double> y, IReadOnlyList<int>? labels = null, IReadOnlyList<string>? classNames = null,
-        string? title = null, string? xLabel = null, string? yLabel = null, Background? background = null, float markerSize = 5)
+        string? title = null, string? xLabel = null, string? yLabel = null, Background? background = null, float markerSize = 7)
     {
         if (x.Count != y.Count) throw new ArgumentException($"y: {y.Count} values for {x.Count} x values.", nameof(y));
         if (labels != null && labels.Count != x.Count) throw new ArgumentException($"labels: {labels.Count} labels for {x.Count} points.", nameof(labels));
@@ -170,14 +170,15 @@ public sealed class Chart : IPngRenderable
         if (background != null) AddBackground(plot, background);
         if (labels == null)
         {
-            var m = plot.Add.Markers(x.ToArray(), y.ToArray(), MarkerShape.FilledCircle, markerSize, Palette.Color(0));
+            Outline(plot.Add.Markers(x.ToArray(), y.ToArray(), MarkerShape.FilledCircle, markerSize, Palette.Color(0)));
         }
         else
         {
             foreach (var cls in labels.Distinct().Order())
             {
                 var idx = Enumerable.Range(0, x.Count).Where(i => labels[i] == cls).ToArray();
-                var m = plot.Add.Markers(idx.Select(i => x[i]).ToArray(), idx.Select(i => y[i]).ToArray(), MarkerShape.FilledCircle, markerSize, Palette.Color(cls).WithAlpha(0.85));
+                var m = plot.Add.Markers(idx.Select(i => x[i]).ToArray(), idx.Select(i => y[i]).ToArray(), MarkerShape.FilledCircle, markerSize, Palette.Color(cls));
+                Outline(m);
                 m.LegendText = ClassName(classNames, cls);
             }
             plot.ShowLegend(Edge.Right);
@@ -243,7 +244,7 @@ public sealed class Chart : IPngRenderable
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, rows).Select(r => (double)(rows - 1 - r)).ToArray(),
             Enumerable.Range(0, rows).Select(r => rowLabels?[r] ?? r.ToString(CultureInfo.InvariantCulture)).ToArray());
-        if (columnLabels != null && cols > 4 && columnLabels.Max(l => l.Length) > 5)
+        if (columnLabels != null && cols * (columnLabels.Max(l => l.Length) * 7 + 10) > 460) // the labels would touch: slant them
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -40;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
@@ -308,6 +309,7 @@ public sealed class Chart : IPngRenderable
     internal static Plot NewPlot(string? title, string? xLabel, string? yLabel)
     {
         var plot = new Plot();
+        plot.Font.Set(SansFont, FontWeight.Normal, FontSlant.Upright, FontSpacing.Normal);
         if (!string.IsNullOrEmpty(title)) plot.Title(title, 16);
         if (!string.IsNullOrEmpty(xLabel)) plot.XLabel(xLabel, 14);
         if (!string.IsNullOrEmpty(yLabel)) plot.YLabel(yLabel, 14);
@@ -318,8 +320,18 @@ public sealed class Chart : IPngRenderable
         return plot;
     }
 
+    /// <summary>A sans-serif font that is installed (ScottPlot's default falls back to a serif font on Linux).</summary>
+    internal static readonly string SansFont =
+        new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans" }.FirstOrDefault(f => SkiaSharp.SKFontManager.Default.GetFontFamilies().Contains(f)) ?? "Sans";
+
     internal static string ClassName(IReadOnlyList<string>? names, int cls) =>
         names != null && cls >= 0 && cls < names.Count ? names[cls] : $"class {cls}";
+
+    static void Outline(ScottPlot.Plottables.Markers m)
+    {
+        m.MarkerStyle.OutlineColor = Colors.White;
+        m.MarkerStyle.OutlineWidth = 0.8f;
+    }
 
     static double[] Log10(double[] values, string series, string axis)
     {
@@ -350,7 +362,7 @@ public sealed class Chart : IPngRenderable
                 double v = bg.Values[i, j];
                 var (r, g, b) = bg.Classes ? Palette.Rgb((int)Math.Round(v))
                     : ToRgb(colormap.GetColor(hi > lo ? (v - lo) / (hi - lo) : 0.5));
-                const double keep = 0.35; // pale: the points stay readable on top
+                const double keep = 0.25; // pale: the points stay readable on top
                 int row = rows - 1 - i;   // image row 0 is the top, grid row 0 is the bottom
                 rgb[row, j, 0] = (byte)(255 - keep * (255 - r));
                 rgb[row, j, 1] = (byte)(255 - keep * (255 - g));

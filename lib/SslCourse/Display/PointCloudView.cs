@@ -97,10 +97,14 @@ public sealed class PointCloudView : IPngRenderable
         foreach (var g in groups)
         {
             var idx = g.ToArray();
-            var m = plot.Add.Markers(idx.Select(i => u[i]).ToArray(), idx.Select(i => v[i]).ToArray(), MarkerShape.FilledCircle, MarkerSize, Color.FromHex(g.Key).WithAlpha(0.8));
-            if (legend && Labels != null && Colours == null) m.LegendText = Chart.ClassName(ClassNames, Labels[idx[0]]);
+            plot.Add.Markers(idx.Select(i => u[i]).ToArray(), idx.Select(i => v[i]).ToArray(), MarkerShape.FilledCircle, MarkerSize, Color.FromHex(g.Key).WithAlpha(0.8));
         }
-        if (legend && Labels != null && Colours == null) plot.ShowLegend(Alignment.UpperRight);
+        if (legend && Labels != null && Colours == null)
+        {
+            foreach (var c in Labels.Distinct().Order())
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = Chart.ClassName(ClassNames, c), MarkerShape = MarkerShape.FilledCircle, MarkerSize = 8, MarkerColor = Palette.Color(c), LineWidth = 0 });
+            plot.ShowLegend(Edge.Right);
+        }
         plot.Axes.SquareUnits();
         return new Chart(plot).WithSize(ViewSize, ViewSize);
     }

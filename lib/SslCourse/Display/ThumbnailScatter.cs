@@ -36,7 +36,7 @@ public static class ThumbnailScatter
         double x0 = x.Min(), x1 = x.Max(), y0 = y.Min(), y1 = y.Max();
         if (x1 <= x0) { x0 -= 1; x1 += 1; }
         if (y1 <= y0) { y0 -= 1; y1 += 1; }
-        double areaW = width - 120, areaH = height - (title == null ? 70 : 100);
+        double areaW = width - 90 - (labelArray == null ? 0 : 110), areaH = height - (title == null ? 70 : 100);
         double halfW = (x1 - x0) * thumbnailPixels / 2.0 / (areaW - thumbnailPixels), halfH = (y1 - y0) * thumbnailPixels / 2.0 / (areaH - thumbnailPixels);
 
         using (var scope = NewDisposeScope())

@@ -57,7 +57,7 @@ public class ChartTests
         var chart = Chart.Scatter(points, labels, ["cat", "dog", "bird"], title: "Toy data", xLabel: "x1", yLabel: "x2",
             background: new Background(grid, -4, 4, -3, 5, Classes: true));
         var image = PngAssert.Valid(chart, 600, 400, "scatter");
-        for (int c = 0; c < 3; c++) PngAssert.Fraction(image, Palette.HexColor(c), 30).Should().BeGreaterThan(0.001, $"class {c} is drawn");
+        for (int c = 0; c < 3; c++) PngAssert.Fraction(image, Palette.HexColor(c), 30).Should().BeGreaterThan(0.0015, $"class {c} is drawn");
         var wrong = () => Chart.Scatter(zeros(5, 3));
         wrong.Should().Throw<ArgumentException>().WithMessage("*[N, 2]*[5,3]*");
     }

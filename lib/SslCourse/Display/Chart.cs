@@ -93,11 +93,11 @@ public sealed class Chart : IPngRenderable
             var line = plot.Add.Scatter(xs, y, Palette.Color(s));
             line.LineWidth = 2;
             line.MarkerSize = markers || ys.Count == 1 ? 7 : 0;
-            line.LegendText = name;
+            if (list.Count > 1) line.LegendText = name;
         }
         if (logX) LogTicks(plot.Axes.Bottom);
         if (logY) LogTicks(plot.Axes.Left);
-        if (list.Count > 1) plot.ShowLegend(Alignment.UpperRight);
+        if (list.Count > 1) plot.ShowLegend(Edge.Right);
         return new Chart(plot);
     }
 
@@ -135,7 +135,7 @@ public sealed class Chart : IPngRenderable
                 });
             }
             var plottable = plot.Add.Bars(bars);
-            plottable.LegendText = list[g].Name;
+            if (list.Count > 1) plottable.LegendText = list[g].Name;
             plottable.ValueLabelStyle.FontSize = list.Count * categories.Count > 16 ? 10 : 12;
         }
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
@@ -143,7 +143,7 @@ public sealed class Chart : IPngRenderable
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Margins(0.05, 0.05, 0, 0.12);
         plot.Grid.XAxisStyle.MajorLineStyle.Width = 0;
-        if (list.Count > 1) plot.ShowLegend(Alignment.UpperLeft);
+        if (list.Count > 1) plot.ShowLegend(Edge.Right);
         return new Chart(plot);
     }
 
@@ -288,10 +288,11 @@ public sealed class Chart : IPngRenderable
                 if (double.IsFinite(v)) counts[Math.Clamp((int)((v - lo) / w), 0, bins - 1)]++;
             var color = Palette.Color(s).WithAlpha(list.Count > 1 ? 0.6 : 0.9);
             var bars = Enumerable.Range(0, bins).Select(b => new Bar { Position = lo + (b + 0.5) * w, Value = counts[b], Size = w, FillColor = color, LineWidth = 0 }).ToList();
-            plot.Add.Bars(bars).LegendText = list[s].Name;
+            var hist = plot.Add.Bars(bars);
+            if (list.Count > 1) hist.LegendText = list[s].Name;
         }
         plot.Axes.Margins(0.02, 0.02, 0, 0.08);
-        if (list.Count > 1) plot.ShowLegend(Alignment.UpperRight);
+        if (list.Count > 1) plot.ShowLegend(Edge.Right);
         return new Chart(plot);
     }
 

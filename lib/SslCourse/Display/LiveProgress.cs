@@ -62,10 +62,6 @@ public sealed class LiveProgress : IDisposable
     /// <c>p.Report(step, new() { ["loss"] = loss })</c>).</summary>
     public void Report(int step, Dictionary<string, double> metrics) => Report(step, (IReadOnlyDictionary<string, double>)metrics);
 
-    /// <summary>Records <paramref name="step"/> with its metrics given as pairs: <c>p.Report(step, ("loss", loss), ("acc", acc))</c>.</summary>
-    public void Report(int step, params (string Name, double Value)[] metrics) =>
-        Report(step, (IReadOnlyDictionary<string, double>)metrics.ToDictionary(m => m.Name, m => m.Value));
-
     /// <summary>Records <paramref name="step"/> with its metrics and redraws when due.</summary>
     public void Report(int step, IReadOnlyDictionary<string, double>? metrics = null)
     {

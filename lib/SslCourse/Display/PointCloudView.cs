@@ -36,7 +36,10 @@ public sealed class PointCloudView : IPngRenderable
     public int ViewSize { get; init; } = 360;
 
     /// <summary>Marker diameter in pixels.</summary>
-    public float MarkerSize { get; init; } = 4;
+    public float MarkerSize { get; init; } = 5;
+
+    /// <summary>Extra width of the last view, which holds the legend (class labels only).</summary>
+    public const int LegendWidth = 110;
 
     PointCloudView(double[] x, double[] y, double[] z, int[]? labels, string[]? colours, IReadOnlyList<string>? classNames, string? title)
     {
@@ -106,7 +109,8 @@ public sealed class PointCloudView : IPngRenderable
             plot.ShowLegend(Edge.Right);
         }
         plot.Axes.SquareUnits();
-        return new Chart(plot).WithSize(ViewSize, ViewSize);
+        bool hasLegend = legend && Labels != null && Colours == null;
+        return new Chart(plot).WithSize(ViewSize + (hasLegend ? LegendWidth : 0), ViewSize);
     }
 
     string? AxisLabel(ViewAngle view, int screenAxis)

@@ -20,6 +20,16 @@ public class NotebookDisplayTests
 
     static JsonObject Data(JsonNode? output) => (JsonObject)output!["data"]!;
 
+    /// <summary>Keeps the executed notebook when <c>SSL_COURSE_DISPLAY_OUT</c> names a folder (to open it in front ends).</summary>
+    static void Keep(NotebookResult result, string name)
+    {
+        if (Environment.GetEnvironmentVariable("SSL_COURSE_DISPLAY_OUT") is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+            result.Executed.Save(Path.Combine(dir, name));
+        }
+    }
+
     [Fact]
     public async Task Display_types_put_the_expected_mime_types_into_one_output_each()
     {
@@ -32,6 +42,7 @@ public class NotebookDisplayTests
 
         var result = await NotebookRunner.RunAsync(path);
 
+        Keep(result, "display.ipynb");
         result.Passed.Should().BeTrue(result.FirstFailure?.Error);
         var interactive = Data(Outputs(result, 1).Single());
         interactive.Select(kv => kv.Key).Should().BeEquivalentTo("text/html", "image/png");
@@ -65,6 +76,7 @@ public class NotebookDisplayTests
 
         var result = await NotebookRunner.RunAsync(path);
 
+        Keep(result, "progress.ipynb");
         result.Passed.Should().BeTrue(result.FirstFailure?.Error);
         var outputs = Outputs(result, 1);
         outputs.Select(o => o!["output_type"]!.GetValue<string>()).Should().Equal("display_data", "display_data", "stream");

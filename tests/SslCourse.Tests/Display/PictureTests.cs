@@ -26,8 +26,8 @@ public class PictureTests
         sphere = sphere / sphere.norm(1, keepdim: true);
         var cube = rand(new long[] { 150, 3 }, generator: g) * 2 - 1 + tensor(new float[] { 3, 0, 0 });
         var view = PointCloudView.From(cat([sphere, cube]), cat([zeros(150, ScalarType.Int64), ones(150, ScalarType.Int64)]), ["sphere", "cube"], title: "Two shapes");
-        var image = PngAssert.Valid(view, 3 * 360, 360 + 28, "pointcloud");
-        PngAssert.Fraction(image, Palette.HexColor(1), 40).Should().BeGreaterThan(0.002);
+        var image = PngAssert.Valid(view, 3 * 360 + PointCloudView.LegendWidth, 360 + 28, "pointcloud");
+        PngAssert.Fraction(image, Palette.HexColor(1), 60).Should().BeGreaterThan(0.001, "the cube's points are drawn in the second colour");
 
         var p = PointCloudView.From(tensor(new float[,] { { 1, 2, 3 } }));
         var (u, v, _) = p.Project(new ViewAngle("top", 0, 90));
@@ -79,6 +79,6 @@ public class PictureTests
         html.Should().Contain(InteractiveChart.PlotlyJsUrl).And.Contain("require.config");
         html.Should().NotContain("point 0 </script>", "hover text cannot close the script");
         html.Split("</script>").Length.Should().Be(2, "one script element");
-        PngAssert.Valid(chart.ToPng(), 3 * 360, 360 + 28, "interactive-static");
+        PngAssert.Valid(chart.ToPng(), 3 * 360 + PointCloudView.LegendWidth, 360 + 28, "interactive-static");
     }
 }

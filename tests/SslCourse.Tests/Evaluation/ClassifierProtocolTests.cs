@@ -49,10 +49,12 @@ public class ClassifierProtocolTests
         probe.ValidationAccuracy.Should().BeGreaterThan(0.95);
         probe.Epochs.Should().BeLessThanOrEqualTo(100);
 
+        // labels shuffled at random (train and test alike): nothing to learn, so chance (1/4) within noise
         var shuffled = ty[randperm(800, generator: g)];
-        Knn.Accuracy(train, shuffled, test, sy, 4).Should().BeInRange(0.12, 0.40);
-        var (accShuffled, _) = LinearProbe.Evaluate(train, shuffled, test, sy, 4);
-        accShuffled.Should().BeInRange(0.12, 0.40);
+        var shuffledTest = sy[randperm(400, generator: g)];
+        Knn.Accuracy(train, shuffled, test, shuffledTest, 4).Should().BeInRange(0.15, 0.35);
+        var (accShuffled, _) = LinearProbe.Evaluate(train, shuffled, test, shuffledTest, 4);
+        accShuffled.Should().BeInRange(0.15, 0.35);
     }
 
     [Fact]

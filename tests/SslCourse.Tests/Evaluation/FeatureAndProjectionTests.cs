@@ -47,7 +47,7 @@ public class FeatureAndProjectionTests
         var centres = randn([3, 10], generator: g) * 6;
         var y = arange(90) % 3;
         var x = centres[y] + randn([90, 10], generator: g);
-        var p = Projection2D.Tsne(x, Course.Generator(7), perplexity: 10, iterations: 300);
+        var p = Projection2D.Tsne(x, Course.Generator(7), perplexity: 10, iterations: 400);
         var coords = stack([tensor(p.X), tensor(p.Y)], 1); // [90, 2]
         AllFinite(coords).Should().BeTrue();
         // Euclidean 1-nearest-neighbour in the 2-D map (leave one out) recovers the cluster.

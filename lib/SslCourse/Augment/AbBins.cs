@@ -8,8 +8,11 @@ namespace SslCourse.Augment;
 /// nearest bins with a Gaussian of sigma 5; the empirical bin prior and the class-rebalancing weights
 /// w ∝ ((1 - λ) p̃ + λ / Q)^-1 with λ = 1/2 (p̃ the prior smoothed by a Gaussian of sigma 5), normalised so that
 /// the expectation of w under p̃ is 1; annealed-mean decoding with temperature 0.38.
-/// The bins are derived here (not copied): every sRGB colour on a 2^bitsPerChannel levels grid is converted to Lab and
-/// its ab rounded to the nearest grid point; the bins that occur are kept.
+/// The bins are derived here (not copied): every sRGB colour on a grid of 64 levels per channel is converted to Lab
+/// (D65) and its ab rounded to the nearest multiple of 10; the bins that occur are kept. This gives Q = 261, not the
+/// paper's 313: the sRGB gamut's ab footprint covers 261 cells of side 10 (265 with floor instead of rounding, 233
+/// grid points inside its convex hull), so the paper's 313 must come from a wider gamut criterion that it does not
+/// spell out. Every method here works for any Q.
 /// </summary>
 public sealed class AbBins
 {
@@ -22,13 +25,13 @@ public sealed class AbBins
 
     static AbBins? _default;
 
-    /// <summary>The bins for grid 10 derived from a 128-level sRGB grid (computed once).</summary>
+    /// <summary>The bins for grid 10 derived from a 64-level sRGB grid (computed once).</summary>
     public static AbBins Default => _default ??= Derive();
 
     AbBins(Tensor centres, int grid) { Centres = centres; GridSize = grid; }
 
     /// <summary>Derives the in-gamut bins by sampling the sRGB cube with <paramref name="levels"/> levels per channel.</summary>
-    public static AbBins Derive(int levels = 128, int grid = 10)
+    public static AbBins Derive(int levels = 64, int grid = 10)
     {
         if (levels < 2 || levels > 256) throw new ArgumentOutOfRangeException(nameof(levels), levels, "levels must lie in 2..256.");
         if (grid < 1) throw new ArgumentOutOfRangeException(nameof(grid), grid, "grid must be positive.");
@@ -41,7 +44,7 @@ public sealed class AbBins
         const long offset = 64;                                                                              // grid indices lie well inside -64..63
         var key = (q[0] + offset) * (2 * offset) + (q[1] + offset);
         var present = unique(key).Item1;                                                                     // [Q] sorted keys
-        var a = (present / (2 * offset) - offset) * grid;
+        var a = (present.div(2 * offset, RoundingMode.floor) - offset) * grid;
         var b = (present % (2 * offset) - offset) * grid;
         var centres = stack([a, b], 1).to_type(ScalarType.Float32);
         return new AbBins(centres.MoveToOuterDisposeScope(), grid);

@@ -35,14 +35,14 @@ public sealed class ContextPairs
         if (Extent > height || Extent > width)
             throw new ArgumentException($"patch {Patch}, gap {Gap} and jitter {Jitter} need {Extent}x{Extent} pixels; the images are {height}x{width}.");
         using var scope = NewDisposeScope();
-        var labels = randint(0, 8, [n], generator: generator);
+        var labels = randint(0, 8, [n], dtype: ScalarType.Int64, generator: generator);
         int step = Patch + Gap;
         // top-left corner of the un-jittered centre patch, so that the whole grid (with jitter) fits
-        var cy = randint(Jitter + step, height - Jitter - step - Patch + 1, [n], generator: generator);
-        var cx = randint(Jitter + step, width - Jitter - step - Patch + 1, [n], generator: generator);
+        var cy = randint(Jitter + step, height - Jitter - step - Patch + 1, [n], dtype: ScalarType.Int64, generator: generator);
+        var cx = randint(Jitter + step, width - Jitter - step - Patch + 1, [n], dtype: ScalarType.Int64, generator: generator);
         var dy = tensor(Dy.Select(v => (long)v).ToArray()).index_select(0, labels);
         var dx = tensor(Dx.Select(v => (long)v).ToArray()).index_select(0, labels);
-        var jitter = randint(-Jitter, Jitter + 1, [n, 2, 2], generator: generator);      // [N, patch, (y, x)]
+        var jitter = randint(-Jitter, Jitter + 1, [n, 2, 2], dtype: ScalarType.Int64, generator: generator);      // [N, patch, (y, x)]
         var tops = stack([cy, cy + dy * step], 1) + jitter[.., .., 0];                   // [N, 2]
         var lefts = stack([cx, cx + dx * step], 1) + jitter[.., .., 1];
         return (labels.MoveToOuterDisposeScope(), tops.MoveToOuterDisposeScope(), lefts.MoveToOuterDisposeScope());

@@ -34,11 +34,11 @@ public sealed class Jigsaw
         using var scope = NewDisposeScope();
         int cell = (int)(side / Grid), tile = TileSize(side);
         if (tile < 1) throw new ArgumentException($"images of side {side} leave tiles of {tile} pixels with gap {Gap}.");
-        var labels = randint(0, Set.Count, [n], generator: generator);
+        var labels = randint(0, Set.Count, [n], dtype: ScalarType.Int64, generator: generator);
         var cellIndex = arange(Grid * Grid, dtype: ScalarType.Int64);
-        var jy = randint(0, cell - tile + 1, [n, Grid * Grid], generator: generator);   // jitter inside the cell
-        var jx = randint(0, cell - tile + 1, [n, Grid * Grid], generator: generator);
-        var tops = (cellIndex / Grid) * cell + jy;                                       // [N, G*G]
+        var jy = randint(0, cell - tile + 1, [n, Grid * Grid], dtype: ScalarType.Int64, generator: generator);   // jitter inside the cell
+        var jx = randint(0, cell - tile + 1, [n, Grid * Grid], dtype: ScalarType.Int64, generator: generator);
+        var tops = cellIndex.div(Grid, RoundingMode.floor) * cell + jy;                                       // [N, G*G]
         var lefts = (cellIndex % Grid) * cell + jx;
         return (labels.MoveToOuterDisposeScope(), tops.MoveToOuterDisposeScope(), lefts.MoveToOuterDisposeScope());
     }

@@ -8,11 +8,11 @@ namespace SslCourse.Cli;
 /// Exit code 0 when grading ran (whatever the score), 2 when an input was unusable (named on stderr).</summary>
 public static class GradeCommand
 {
-    public const string Usage = "grade <submission.ipynb|folder> --source <notebook|folder> [--out DIR] [--budget smoke|full] [--cell-timeout S] [--timeout S] [--memory MB]";
+    public const string Usage = "grade <submission.ipynb|folder> --source <notebook|folder> [--out DIR] [--budget smoke|full] [--cell-timeout S] [--timeout S] [--memory MB] [--student NAME]";
 
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = new Args(argv, ["source", "out", "budget", "cell-timeout", "timeout", "memory"], []);
+        var args = new Args(argv, ["source", "out", "budget", "cell-timeout", "timeout", "memory", "student"], []);
         if (args.Positional.Count != 1) throw new UsageException("expected one submission (.ipynb file or folder of submissions), then --source.");
         var sourcePath = args.Get("source") ?? throw new UsageException("--source is required: the instructor's notebook or folder of notebooks.");
         var budget = (args.Get("budget") ?? "smoke").ToLowerInvariant();
@@ -27,6 +27,7 @@ public static class GradeCommand
         bool folderMode = Directory.Exists(target);
         var submissions = folderMode ? FindSubmissions(target) : File.Exists(target) ? [(target, Path.GetFileNameWithoutExtension(target), Path.GetFileNameWithoutExtension(target))]
             : throw new UsageException($"{target}: no such file or folder.");
+        if (args.Get("student") is { Length: > 0 } who) submissions = submissions.Select(x => (x.Item1, who, x.Item3)).ToList();
         if (submissions.Count == 0) throw new UsageException($"{target}: folder holds no .ipynb submissions (at its top level or one folder down).");
 
         var app = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
@@ -44,7 +45,7 @@ public static class GradeCommand
 
         Console.WriteLine($"ssl-course grade: {submissions.Count} submission(s), {sources.Count} source notebook(s), budget {budget}, results in {outDir}");
         var grades = new List<SubmissionGrade>();
-        bool unusable = false;
+        bool unusable = false, internalError = false;
         foreach (var (path, student, label) in submissions)
         {
             SubmissionGrade grade;
@@ -63,13 +64,20 @@ public static class GradeCommand
                 Console.Error.WriteLine($"ssl-course grade: {e.Message}");
                 grade = new SubmissionGrade(path, student, Path.GetFileNameWithoutExtension(path), null, [], [], [], false, null, 0, e.Message);
             }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A fault of the grader itself: reported for this submission; the others are still graded.
+                internalError = true;
+                Console.Error.WriteLine($"ssl-course grade: {path}: grader error: {e}");
+                grade = new SubmissionGrade(path, student, Path.GetFileNameWithoutExtension(path), null, [], [], [], false, null, 0, $"grader error: {e.GetType().Name}: {e.Message}");
+            }
             GradeReport.Write(grade, outDir, label);
             grades.Add(grade);
             Console.WriteLine($"{label}: {(grade.Rejected != null ? "rejected" : $"{grade.Score} / {grade.Max} points")}");
             foreach (var e in grade.Exercises) Console.WriteLine($"  {e.Message}");
         }
         if (folderMode) AtomicFile.WriteAllText(Path.Combine(outDir, "grades.csv"), GradeReport.Csv(grades));
-        return unusable ? Cli.BadInput : Cli.Ok;
+        return unusable ? Cli.BadInput : internalError ? Cli.Failed : Cli.Ok;
     }
 
     /// <summary>Submissions in a folder: <c>*.ipynb</c> at the top (student = file name) and one folder down

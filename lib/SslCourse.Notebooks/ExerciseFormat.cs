@@ -96,7 +96,7 @@ public static partial class ExerciseFormat
             if (Regions(e.Cell.Source) is not { Count: > 0 })
                 problems.Add($"{where}: expected the lines '{Begin}' and '{End}' around the solution, in that order.");
             if (e.CheckCell == null) problems.Add($"{where}: no check cell with \"check\": \"{e.Id}\" follows it.");
-            else if (Points(e.CheckCell) != e.Points)
+            else if (Meta(e.CheckCell)?["points"] != null && Points(e.CheckCell) != e.Points)
                 problems.Add($"{where}: {e.Points} points, but its check cell {e.CheckCell.Number} says {Points(e.CheckCell)}.");
         }
         foreach (var c in doc.Cells.Where(c => CheckId(c) is { } id && exercises.All(e => e.Id != id)))

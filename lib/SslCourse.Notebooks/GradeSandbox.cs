@@ -29,7 +29,8 @@ public sealed partial class GradeSandbox : IDisposable
     /// <paramref name="searchDirs"/> (the source's folder first, then the submission's).</summary>
     public GradeSandbox(NotebookDocument notebook, IReadOnlyList<string> searchDirs, string? appDir)
     {
-        Root = Path.Combine(Path.GetTempPath(), "ssl-course-grade", $"{Path.GetFileNameWithoutExtension(notebook.Path)}-{Guid.NewGuid():N}"[..40]);
+        var stem = Path.GetFileNameWithoutExtension(notebook.Path);
+        Root = Path.Combine(Path.GetTempPath(), "ssl-course-grade", $"{(stem.Length > 24 ? stem[..24] : stem)}-{Guid.NewGuid():N}");
         var nbDir = Path.Combine(Root, "notebooks");
         Directory.CreateDirectory(nbDir);
         TempDir = Path.Combine(Root, "tmp");

@@ -247,9 +247,8 @@ public static class Grader
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["DOTNET_gcServer"] = "0";
-        // The managed heap stops at three quarters of the limit (an OutOfMemoryException inside the cell); native
-        // memory (tensors) is watched by the parent.
-        psi.Environment["DOTNET_GCHeapHardLimit"] = "0x" + (options.MemoryLimitBytes / 4 * 3).ToString("x");
+        // Memory is limited by the parent polling the resident set of the process tree (managed and native alike).
+        // DOTNET_GCHeapHardLimit is not set: with a limit near the working set, loading the notebook kernel hung.
     }
 
     /// <summary>Reads lines from a stream without ever holding more than 64 KiB of one line (longer lines are cut).</summary>

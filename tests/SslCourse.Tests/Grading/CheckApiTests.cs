@@ -61,7 +61,6 @@ public class CheckApiTests
         Check.Exercise("e").Scalar("s", () => throw new InvalidOperationException("boom"), 1).Done().Message
             .Should().Be("✗ e: s: your code threw InvalidOperationException: boom.");
         Check.Exercise("e").Tensor("x", () => null!, X).Done().Message.Should().Contain("expected a tensor of shape [3, 4], got null");
-        Check.Exercise("e").Tensor("x", () => torch.ones(2).matmul(torch.ones(3)), X).Done().Message.Should().Contain("your code threw");
         var disposed = X();
         disposed.Dispose();
         Check.Exercise("e").Tensor("x", () => disposed, X).Done().Passed.Should().BeFalse();

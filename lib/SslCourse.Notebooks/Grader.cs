@@ -66,7 +66,8 @@ public static class Grader
             var outcome = await RunWorkerAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
             var grades = Score(assembled, outcome, disabled);
             var culprit = outcome.Stopped != null ? ExerciseAt(assembled, outcome.LastStarted) : null;
-            bool unreached = grades.Any(g => !g.Passed && g.Message.Contains("was not reached", StringComparison.Ordinal));
+            // Run again only when checks of other exercises were lost with it.
+            bool unreached = culprit != null && grades.Any(g => g.Exercise != culprit.Id && !g.Passed && g.Message.Contains("was not reached", StringComparison.Ordinal));
             if (culprit != null && unreached && !disabled.ContainsKey(culprit.Id) && !assembled.Missing.Contains(culprit.Id))
             {
                 disabled[culprit.Id] = outcome.Stopped!;
@@ -248,7 +249,6 @@ public static class Grader
         psi.Environment["DOTNET_NOLOGO"] = "1";
         psi.Environment["DOTNET_gcServer"] = "0";
         // Memory is limited by the parent polling the resident set of the process tree (managed and native alike).
-        // DOTNET_GCHeapHardLimit is not set: with a limit near the working set, loading the notebook kernel hung.
     }
 
     /// <summary>Reads lines from a stream without ever holding more than 64 KiB of one line (longer lines are cut).</summary>

@@ -54,8 +54,8 @@ public class GradeTests
         var outDir = Path.Combine(course, "grades");
         var libDll = Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "SslCourse.dll");
 
-        var r = CliProcess.Run(course, TimeSpan.FromMinutes(12), "grade", subs, "--source", Path.Combine(course, "notebooks"), "--out", outDir,
-            "--cell-timeout", "20", "--timeout", "120", "--memory", "1500");
+        var r = CliProcess.Run(course, TimeSpan.FromMinutes(25), "grade", subs, "--source", Path.Combine(course, "notebooks"), "--out", outDir,
+            "--cell-timeout", "60", "--timeout", "300", "--memory", "1500");
 
         r.ExitCode.Should().Be(2, "one input (broken.ipynb) was unusable: " + r.All);
         r.Stderr.Should().Contain("broken.ipynb: invalid JSON");

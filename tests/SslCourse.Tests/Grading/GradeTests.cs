@@ -55,7 +55,7 @@ public class GradeTests
         var libDll = Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "SslCourse.dll");
 
         var r = CliProcess.Run(course, TimeSpan.FromMinutes(25), "grade", subs, "--source", Path.Combine(course, "notebooks"), "--out", outDir,
-            "--cell-timeout", "60", "--timeout", "300", "--memory", "1500");
+            "--cell-timeout", "90", "--timeout", "400", "--memory", "1500");
 
         r.ExitCode.Should().Be(2, "one input (broken.ipynb) was unusable: " + r.All);
         r.Stderr.Should().Contain("broken.ipynb: invalid JSON");

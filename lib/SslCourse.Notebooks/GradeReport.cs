@@ -95,7 +95,8 @@ public static class GradeReport
             if (!e.Passed) tc.Add(new XElement("failure", new XAttribute("message", e.Message), e.Message));
             suite.Add(tc);
         }
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite)).ToString() + "\n";
+        var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
+        return doc.Declaration + "\n" + doc + "\n";
     }
 
     /// <summary>All students by exercises (<c>notebook/exercise</c> columns, then total and max).</summary>

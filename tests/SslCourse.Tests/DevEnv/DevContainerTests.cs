@@ -55,7 +55,7 @@ public class DevContainerTests
     [Fact]
     public void The_scripts_are_bash_that_parses()
     {
-        foreach (var script in new[] { "scripts/post-create.sh", "scripts/self-check.sh" })
+        foreach (var script in new[] { "scripts/post-create.sh", "scripts/self-check.sh", "scripts/check-clients.sh" })
         {
             var path = Path.Combine(Repo.Root, script);
             File.ReadLines(path).First().Should().Be("#!/usr/bin/env bash", script);

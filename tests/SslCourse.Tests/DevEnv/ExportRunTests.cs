@@ -11,8 +11,9 @@ public class ExportRunTests
     [Fact]
     public void An_exported_notebook_runs_with_dotnet_run_prints_text_and_saves_images()
     {
-        // a fixed folder: the SDK caches the build per file path, so a rerun of this test is quick
-        var dir = Path.Combine(Path.GetTempPath(), "ssl-course-tests", "export-run");
+        // a fixed folder per checkout: the SDK caches the build per file path, so a rerun of this test is quick
+        var checkout = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Repo.Root)))[..12];
+        var dir = Path.Combine(Path.GetTempPath(), "ssl-course-tests", $"export-run-{checkout}");
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
         var nb = NotebookDocument.Load(TestNotebooks.Write(dir, "demo.ipynb",

@@ -39,7 +39,7 @@ export PATH="$PATH:$HOME/.dotnet/tools"
 if command -v dotnet-repl >/dev/null 2>&1; then ok "dotnet-repl $(dotnet-repl --version 2>/dev/null | head -n 1)"; else warn "dotnet-repl not installed (optional: dotnet tool install -g dotnet-repl --version 0.3.259)"; fi
 kernels="${JUPYTER_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/jupyter}/kernels/.net-csharp"
 if [[ -f "$kernels/kernel.json" ]]; then ok "Jupyter kernel .net-csharp ($kernels)"; else warn "the .NET Jupyter kernel is not installed (optional: scripts/post-create.sh installs it)"; fi
-if command -v jupyter >/dev/null 2>&1; then ok "jupyter $(jupyter --version 2>/dev/null | sed -n 's/^nbconvert *: *//p' | sed 's/^/nbconvert /')"; else warn "jupyter not installed (optional: only the Jupyter front end needs it)"; fi
+if command -v jupyter-nbconvert >/dev/null 2>&1; then ok "jupyter nbconvert ($(command -v jupyter-nbconvert))"; else warn "jupyter nbconvert not installed (optional: only the Jupyter front end needs it)"; fi
 
 target="${1:-}"
 if [[ -z "$target" ]]; then

@@ -11,6 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export PATH="$PATH:$HOME/.dotnet/tools"
 
 # Versions seen working on .NET 10 (November 2026); the tools are deprecated upstream but still install and run.
 INTERACTIVE_VERSION=1.0.712001
@@ -37,8 +38,6 @@ fi
 
 if [[ $tools -eq 1 ]]; then
   step "notebook tools: Microsoft.dotnet-interactive $INTERACTIVE_VERSION (Jupyter kernel), dotnet-repl $REPL_VERSION"
-  tool_dir="$HOME/.dotnet/tools"
-  export PATH="$PATH:$tool_dir"
   # make the tools reachable in later shells too (once)
   for rc in "$HOME/.bashrc" "$HOME/.profile"; do
     if [[ -f "$rc" || "$rc" == "$HOME/.bashrc" ]] && ! grep -qs 'ssl-course: dotnet tools' "$rc"; then
@@ -75,6 +74,18 @@ if [[ $jupyter -eq 1 ]]; then
   fi
   if command -v jupyter >/dev/null 2>&1 && command -v dotnet-interactive >/dev/null 2>&1; then
     dotnet interactive jupyter install
+    # the kernel's HTTP services listen on every interface by default: keep them on this machine
+    kernel_json="${JUPYTER_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/jupyter}/kernels/.net-csharp/kernel.json"
+    if [[ -f "$kernel_json" ]] && ! grep -q -- '--http-local-only' "$kernel_json"; then
+      python3 - "$kernel_json" <<'PY'
+import json, sys
+path = sys.argv[1]
+spec = json.load(open(path))
+spec["argv"].append("--http-local-only")
+json.dump(spec, open(path, "w"), indent=2)
+PY
+      echo "kernel .net-csharp: HTTP services on local interfaces only (--http-local-only)"
+    fi
   elif command -v dotnet-interactive >/dev/null 2>&1; then
     echo "note: no jupyter command, so the .NET kernel was not registered (run 'dotnet interactive jupyter install' after installing Jupyter)"
   fi

@@ -2,6 +2,7 @@
 # Prepares a machine for the course: the devcontainers run it once after creating the container
 # (postCreateCommand); on a laptop or a fresh Debian/Ubuntu machine run it by hand. Safe to run again.
 #   1. restores and builds the solution (the library notebooks load from lib/SslCourse/bin/, the ssl-course command)
+#      and links SkiaSharp's native library where the tool kernels look for it
 #   2. installs the .NET Interactive Jupyter kernel (Microsoft.dotnet-interactive) and dotnet-repl as global tools:
 #      the notebook front ends that do not need the deprecated Polyglot Notebooks extension
 #   3. installs Jupyter (nbconvert, nbclient) from the distribution where it can (root or password-less sudo)
@@ -24,7 +25,7 @@ for arg in "$@"; do
     --skip-tools) tools=0 ;;
     --skip-jupyter) jupyter=0 ;;
     --skip-check) check=0 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "post-create: unknown option '$arg'; expected --skip-build, --skip-tools, --skip-jupyter or --skip-check." >&2; exit 2 ;;
   esac
 done
@@ -34,6 +35,22 @@ step() { printf '\n== %s\n' "$*"; }
 if [[ $build -eq 1 ]]; then
   step "build (backend ${SSL_COURSE_BACKEND:-cpu})"
   dotnet build SslCourse.sln -nologo -v quiet
+fi
+
+# The Jupyter kernel and dotnet-repl load SkiaSharp (charts, captions) by #r, and .NET then looks for its native
+# library next to SkiaSharp.dll, not under runtimes/<rid>/native/ as our own hosts do: link it there.
+case "$(uname -s)-$(uname -m)" in
+  Linux-x86_64) rid=linux-x64 ;;
+  Linux-aarch64) rid=linux-arm64 ;;
+  *) rid="" ;;
+esac
+if [[ -n "$rid" ]]; then
+  for lib in libSkiaSharp.so libHarfBuzzSharp.so; do
+    if [[ -f "lib/SslCourse/bin/runtimes/$rid/native/$lib" && ! -e "lib/SslCourse/bin/$lib" ]]; then
+      ln -s "runtimes/$rid/native/$lib" "lib/SslCourse/bin/$lib"
+      echo "linked lib/SslCourse/bin/$lib -> runtimes/$rid/native/$lib (for the Jupyter kernel and dotnet-repl)"
+    fi
+  done
 fi
 
 if [[ $tools -eq 1 ]]; then

@@ -35,6 +35,10 @@ if [[ ! -f lib/SslCourse/bin/SslCourse.dll || ! -f lib/SslCourse/bin/TorchSharp.
 fi
 ok "library built: lib/SslCourse/bin/SslCourse.dll (backend ${SSL_COURSE_BACKEND:-cpu}${SSL_COURSE_DEVICE:+, device $SSL_COURSE_DEVICE})"
 
+if [[ "$(uname -s)" == Linux && ! -e lib/SslCourse/bin/libSkiaSharp.so ]] && compgen -G 'lib/SslCourse/bin/runtimes/linux-*/native/libSkiaSharp.so' >/dev/null; then
+  warn "charts and captions will fail under the Jupyter kernel and dotnet-repl (libSkiaSharp.so not found by them): run scripts/post-create.sh --skip-build --skip-tools --skip-jupyter --skip-check"
+fi
+
 export PATH="$PATH:$HOME/.dotnet/tools"
 if command -v dotnet-repl >/dev/null 2>&1; then ok "dotnet-repl $(dotnet-repl --version 2>/dev/null | head -n 1)"; else warn "dotnet-repl not installed (optional: dotnet tool install -g dotnet-repl --version 0.3.259)"; fi
 kernels="${JUPYTER_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/jupyter}/kernels/.net-csharp"

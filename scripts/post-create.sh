@@ -25,7 +25,7 @@ for arg in "$@"; do
     --skip-tools) tools=0 ;;
     --skip-jupyter) jupyter=0 ;;
     --skip-check) check=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "post-create: unknown option '$arg'; expected --skip-build, --skip-tools, --skip-jupyter or --skip-check." >&2; exit 2 ;;
   esac
 done

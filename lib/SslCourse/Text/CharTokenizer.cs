@@ -63,7 +63,7 @@ public sealed class CharTokenizer : ITextTokenizer
     public string Decode(IEnumerable<int> ids) => string.Concat(ids.Select(TokenText));
 
     /// <summary>The text of ids held in a tensor. <c>[L] -> string</c>.</summary>
-    public string Decode(Tensor ids) => Decode(ids.to_type(ScalarType.Int64).data<long>().Select(i => (int)i));
+    public string DecodeTensor(Tensor ids) => Decode(ids.to_type(ScalarType.Int64).data<long>().Select(i => (int)i));
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">The id is outside 0..VocabSize-1.</exception>

@@ -20,8 +20,8 @@ public class PassagesTests
         var p = Passages.FromBooks(corpus, tok, 4, KjvBooks.TestamentIndex, KjvBooks.Testaments);
         p.Count.Should().Be(3);
         p.Labels.data<long>().ToArray().Should().Equal(0, 0, 1);
-        tok.Decode(p.Tokens[1]).Should().Be("aaa ");
-        tok.Decode(p.Tokens[2]).Should().Be("bbbb");
+        tok.DecodeTensor(p.Tokens[1]).Should().Be("aaa ");
+        tok.DecodeTensor(p.Tokens[2]).Should().Be("bbbb");
         p.CountPerClass().Should().Equal(2, 1);
     }
 
@@ -35,8 +35,8 @@ public class PassagesTests
         var s = p.SamplePerClass(5, Course.Generator(1));
         s.CountPerClass().Should().Equal(5, 5, 5);
         s.Tokens.data<long>().Distinct().Should().HaveCount(15);
-        (s.Tokens.squeeze(1) % 3).equal(s.Labels).Should().BeTrue();
-        p.SamplePerClass(5, Course.Generator(1)).Tokens.equal(s.Tokens).Should().BeTrue();
+        (s.Tokens.squeeze(1) % 3).equal(s.Labels).all().item<bool>().Should().BeTrue();
+        p.SamplePerClass(5, Course.Generator(1)).Tokens.equal(s.Tokens).all().item<bool>().Should().BeTrue();
         p.SamplePerClass(40, Course.Generator(1)).CountPerClass().Should().Equal(30, 30, 30);
     }
 }

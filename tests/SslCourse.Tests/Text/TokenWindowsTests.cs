@@ -23,7 +23,7 @@ public class TokenWindowsTests
             start.Should().BeInRange(0, 90);
             for (int i = 0; i < 10; i++) rows[b * 10 + i].Should().Be((start + i) * 3);
         }
-        TokenWindows.Sample(stream, 50, 10, Course.Generator(4)).equal(windows).Should().BeTrue();
+        TokenWindows.Sample(stream, 50, 10, Course.Generator(4)).equal(windows).all().item<bool>().Should().BeTrue();
         FluentActions.Invoking(() => TokenWindows.Sample(stream, 1, 101, Course.Generator(0))).Should().Throw<ArgumentException>().WithMessage("*101*");
     }
 

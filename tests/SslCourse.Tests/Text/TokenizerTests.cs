@@ -19,7 +19,7 @@ public class TokenizerTests
         tok.Encode("Hz").Should().Equal(tok.Encode("H")[0], CharTokenizer.UnknownId);
         tok.Decode([CharTokenizer.MaskId, tok.Encode("a")[0]]).Should().Be("_a");
         using var t = tok.EncodeTensor("as");
-        tok.Decode(t).Should().Be("as");
+        tok.DecodeTensor(t).Should().Be("as");
         CharTokenizer.FromText("sister. Hannah is a").Characters.Should().Equal(tok.Characters);
         var act = () => tok.TokenText(13);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0..12*");
@@ -30,7 +30,7 @@ public class TokenizerTests
     {
         var bpe = new Gpt2Tokenizer();
         bpe.Encode("Hello world").Should().Equal(15496, 995);
-        bpe.Pieces("Hannah is a sister").Should().Equal("Hannah", " is", " a", " sister");
+        bpe.Pieces("Hannah is a sister").Should().Equal("H", "annah", " is", " a", " sister");
         bpe.Decode(bpe.Encode("In the beginning God created the heaven and the earth."))
             .Should().Be("In the beginning God created the heaven and the earth.");
         bpe.VocabSize.Should().Be(50257);

@@ -169,7 +169,7 @@ public class TransformerTests
         var before = body.TokenEmbedding.clone();
         var probe = clf.Fit(x, y, steps: 5, batchSize: 8, lr: 1e-2, bodyLr: 0, Course.Generator(5));
         probe.Should().HaveCount(5);
-        body.TokenEmbedding.equal(before).Should().BeTrue("bodyLr 0 freezes the body");
+        body.TokenEmbedding.equal(before).all().item<bool>().Should().BeTrue("bodyLr 0 freezes the body");
         body.parameters().Should().OnlyContain(p => p.requires_grad);
         var losses = clf.Fit(x, y, steps: 40, batchSize: 16, lr: 3e-3, bodyLr: 3e-3, Course.Generator(5));
         losses.TakeLast(5).Average().Should().BeLessThan(losses[0]);

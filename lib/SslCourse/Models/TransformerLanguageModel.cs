@@ -121,6 +121,17 @@ public sealed class TransformerLanguageModel : Module<Tensor, Tensor>
         return logits.MoveToOuterDisposeScope();
     }
 
+    /// <summary>A new model with the same options and a copy of every weight (for fine-tuning without touching the
+    /// pre-trained original).</summary>
+    public TransformerLanguageModel Copy()
+    {
+        var copy = new TransformerLanguageModel(Options);
+        using var _ = no_grad();
+        var source = state_dict();
+        foreach (var (name, p) in copy.state_dict()) p.copy_(source[name]);
+        return copy;
+    }
+
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 }

@@ -48,11 +48,14 @@ public sealed class CharTokenizer : ITextTokenizer
     /// <inheritdoc/>
     public int VocabSize => _chars.Length + FirstCharacterId;
 
-    /// <inheritdoc/>
+    /// <summary>The ids of <paramref name="text"/>; a character outside the vocabulary becomes <see cref="UnknownId"/>,
+    /// except <see cref="MaskGlyph"/> ('_'), which becomes <see cref="MaskId"/> so that "Jacob _____ Rachel" writes a
+    /// fill-in-the-blank probe (when '_' is not itself in the vocabulary).</summary>
     public int[] Encode(string text)
     {
         var ids = new int[text.Length];
-        for (int i = 0; i < text.Length; i++) ids[i] = _ids.TryGetValue(text[i], out int id) ? id : UnknownId;
+        for (int i = 0; i < text.Length; i++)
+            ids[i] = _ids.TryGetValue(text[i], out int id) ? id : text[i] == MaskGlyph ? MaskId : UnknownId;
         return ids;
     }
 

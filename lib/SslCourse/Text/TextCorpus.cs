@@ -19,8 +19,24 @@ public sealed class TextCorpus
     /// <summary>Creates a corpus from verses (kept in the given order).</summary>
     public TextCorpus(IEnumerable<Verse> verses) => Verses = verses.ToList();
 
-    /// <summary>The path of the shipped corpus: <c>&lt;Course.DataDir&gt;/text/kjv.txt.gz</c>.</summary>
-    public static string KjvPath => Path.Combine(Course.DataDir, "text", "kjv.txt.gz");
+    /// <summary>The path of the shipped corpus: <c>&lt;Course.DataDir&gt;/text/kjv.txt.gz</c>, else the first
+    /// <c>data/text/kjv.txt.gz</c> found walking up from the working directory.</summary>
+    public static string KjvPath
+    {
+        get
+        {
+            try { return Path.Combine(Course.DataDir, "text", "kjv.txt.gz"); }
+            catch (DirectoryNotFoundException)
+            {
+                for (var dir = Directory.GetCurrentDirectory(); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+                {
+                    var candidate = Path.Combine(dir, "data", "text", "kjv.txt.gz");
+                    if (File.Exists(candidate)) return candidate;
+                }
+                throw;
+            }
+        }
+    }
 
     /// <summary>Reads the King James Bible shipped with the course (decompressing it in memory).</summary>
     /// <param name="path">The gzipped file; default <see cref="KjvPath"/>.</param>

@@ -9,7 +9,7 @@ public sealed record Verse(string Book, int Chapter, int Number, string Text);
 /// <summary>
 /// A text corpus kept as verses, so that book boundaries survive (the downstream task asks which part of the corpus a
 /// passage comes from). The course's corpus is the King James Bible shipped in <c>data/text/kjv.txt.gz</c>
-/// (public domain; see data/text/PROVENANCE.md), one verse per line as <c>Ge1:1 In the beginning ...</c>.
+/// (public domain; see data/PROVENANCE.md, section text/), one verse per line as <c>Ge1:1 In the beginning ...</c>.
 /// </summary>
 public sealed class TextCorpus
 {
@@ -43,7 +43,7 @@ public sealed class TextCorpus
     public static TextCorpus LoadKjv(string? path = null)
     {
         path ??= KjvPath;
-        if (!File.Exists(path)) throw new FileNotFoundException($"the corpus file '{path}' does not exist (see data/text/PROVENANCE.md).", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"the corpus file '{path}' does not exist (see data/PROVENANCE.md, section text/).", path);
         using var file = File.OpenRead(path);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
         using var reader = new StreamReader(gzip, Encoding.ASCII);

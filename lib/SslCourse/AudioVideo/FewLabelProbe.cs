@@ -40,7 +40,7 @@ public static class FewLabelProbe
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1.");
         using var scope = NewDisposeScope();
         var mean = trainFeatures.mean(new long[] { 0 }, keepdim: true);
-        var std = trainFeatures.shape[0] > 1 ? trainFeatures.std(0, keepdim: true).clamp_min(1e-6) : ones_like(mean);
+        var std = trainFeatures.shape[0] > 1 ? trainFeatures.std(new long[] { 0 }, keepdim: true).clamp_min(1e-6) : ones_like(mean);
         var xtr = trainFeatures.sub(mean).div(std).detach();
         var xte = testFeatures.sub(mean).div(std).detach();
         // zero initialisation: the result depends on the data only

@@ -38,7 +38,7 @@ public static class KMeans
         for (int it = 0; it < iterations; it++)
         {
             var onehot = nn.functional.one_hot(assign, k).to_type(ScalarType.Float32);           // [N, k]
-            var counts = onehot.sum(0);                                                       // [k]
+            var counts = onehot.sum(new long[] { 0 });                                                       // [k]
             var sums = matmul(onehot.t(), data);                                              // [k, N] @ [N, D] -> [k, D]
             var keep = counts.eq(0).unsqueeze(1);
             cent = where(keep, cent, sums.div(counts.clamp_min(1).unsqueeze(1)));            // empty clusters keep their centre

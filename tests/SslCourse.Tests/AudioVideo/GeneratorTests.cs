@@ -23,7 +23,7 @@ public class GeneratorTests
         img[2].flatten().data<float>().ToArray().Should().Equal(a.Image);
         kinds[2].item<long>().Should().Be(a.Kind);
         img.min().item<float>().Should().BeGreaterThanOrEqualTo(0); img.max().item<float>().Should().BeLessThanOrEqualTo(1);
-        aud.abs().max().item<float>().Should().BeLessThan(1.5f);
+        aud.abs().max().item<float>().Should().BeLessThan(2.5f);
     }
 
     [Fact]
@@ -54,10 +54,17 @@ public class GeneratorTests
         peak[1, -2].item<long>().Should().BeGreaterThan(peak[1, 1].item<long>() + 10);
         peak[2, -2].item<long>().Should().BeLessThan(peak[2, 1].item<long>() - 10);
         peak[0].narrow(0, 1, 30).unique().output.shape[0].Should().Be(1);
-        // clicks and noise bursts are spread over frequency: high spectral flatness compared with the tone
-        double Flatness(int k) { var p = mag[k].exp().square().add(1e-12); return p.log().mean().exp().div(p.mean()).item<float>(); }
-        Flatness(3).Should().BeGreaterThan(Flatness(0));
-        Flatness(4).Should().BeGreaterThan(Flatness(0));
+        // clicks and noise bursts spread their loudest frame over many frequencies; a tone piles it into a few bins
+        double PeakShare(int k)
+        {
+            var p = mag[k].exp().square();                         // [129, 32] power
+            var loudest = p.sum(new long[] { 0 }).argmax().item<long>();
+            var col = p[.., loudest];
+            return col.max().item<float>() / col.sum().item<float>();
+        }
+        PeakShare(0).Should().BeGreaterThan(0.25);
+        PeakShare(3).Should().BeLessThan(PeakShare(0) / 2);
+        PeakShare(4).Should().BeLessThan(PeakShare(0) / 2);
     }
 
     [Fact]
@@ -72,7 +79,7 @@ public class GeneratorTests
         m[0].ne(m[5]).any().item<bool>().Should().BeTrue();                // something moved
         // background pixels (mask 0 in both frames) do not change
         var bgBoth = m[0].eq(0).logical_and(m[5].eq(0));
-        v[0].sub(v[5]).abs().sum(0).masked_select(bgBoth).max().item<float>().Should().Be(0f);
+        v[0].sub(v[5]).abs().sum(new long[] { 0 }).masked_select(bgBoth).max().item<float>().Should().Be(0f);
         var (v2, _) = SpriteVideos.Generate(2, 5, frames: 6, sprites: 2);
         v2.eq(v).all().item<bool>().Should().BeTrue();
         var lab = SpriteVideos.MaskToLabels(m, 3, 2);

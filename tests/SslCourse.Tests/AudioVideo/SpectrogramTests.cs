@@ -63,7 +63,7 @@ public class SpectrogramTests
         bank.max().item<float>().Should().BeLessThanOrEqualTo(1f + 1e-6f);
         // every bin between the first and last centres is covered by two neighbouring triangles summing to 1
         double c1 = Spectrogram.MelToHz(Spectrogram.HzToMel(8000) * 1 / 11), c10 = Spectrogram.MelToHz(Spectrogram.HzToMel(8000) * 10 / 11);
-        var sums = bank.sum(0).data<float>().ToArray();
+        var sums = bank.sum(new long[] { 0 }).data<float>().ToArray();
         for (int f = 0; f < 257; f++)
         {
             double hz = f * 16000.0 / 512;

@@ -10,6 +10,7 @@ public static class Cli
     static readonly (string Verb, string Summary, Func<string[], Task<int>> Run)[] Verbs =
     [
         ("run", "run <notebook|folder>... [--budget smoke|full] [--out DIR] [--cell-timeout S] [--timeout S] [--keep-going]", RunCommand.RunAsync),
+        ("bench", "bench [--only SECTION,...] [--quick] [--out DIR] [--list]", Bench.BenchCommand.RunAsync),
     ];
 
     public static async Task<int> MainAsync(string[] args)

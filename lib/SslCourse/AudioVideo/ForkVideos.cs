@@ -45,8 +45,8 @@ public static class ForkVideos
         if (horizon < 1) throw new ArgumentOutOfRangeException(nameof(horizon), horizon, "horizon must be at least 1.");
         if (branch is int b0 && b0 != -1 && b0 != 1) throw new ArgumentOutOfRangeException(nameof(branch), b0, "branch must be -1 or +1.");
         var rng = new ClipRandom(seed, index, stream: 11);
-        // start so that the history never reaches the fork
-        double x0 = rng.Uniform(3.0, ForkX - Speed * (history - 1));
+        // start (possibly still off-screen) so that the history never reaches the fork
+        double x0 = rng.Uniform(-3.0, ForkX - Speed * (history - 1));
         int b = rng.Uniform() < 0.5 ? -1 : 1;
         if (branch is int forced) b = forced;
         var hist = new float[history * Size * Size];

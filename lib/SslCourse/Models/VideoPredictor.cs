@@ -7,7 +7,8 @@ namespace SslCourse.Models;
 
 /// <summary>
 /// A small future-frame predictor: the past frames stacked as channels go through a conv encoder (one stride-2
-/// step, then dilated 3x3 convs that see ~30 pixels), a transposed conv back to full size, and a sigmoid.
+/// step, then dilated 3x3 convs that see ~30 pixels, all at half resolution to stay cheap), bilinear upsampling, a last
+/// 3x3 conv and a sigmoid.
 /// Trained with squared error, it predicts the mean of the possible futures.
 /// </summary>
 public sealed class VideoPredictor : Module<Tensor, Tensor>
@@ -16,7 +17,7 @@ public sealed class VideoPredictor : Module<Tensor, Tensor>
 
     /// <param name="history">Input frames (channels).</param>
     /// <param name="width">Channels inside.</param>
-    public VideoPredictor(int history = 3, int width = 48) : base(nameof(VideoPredictor))
+    public VideoPredictor(int history = 3, int width = 32) : base(nameof(VideoPredictor))
     {
         if (history < 1) throw new ArgumentOutOfRangeException(nameof(history), history, "history must be at least 1.");
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "width must be positive.");
@@ -26,7 +27,7 @@ public sealed class VideoPredictor : Module<Tensor, Tensor>
             Conv2d(width, width, 3, padding: 2, dilation: 2), ReLU(),
             Conv2d(width, width, 3, padding: 4, dilation: 4), ReLU(),
             Conv2d(width, width, 3, padding: 2, dilation: 2), ReLU(),
-            ConvTranspose2d(width, width, 4, stride: 2, padding: 1), ReLU(),
+            Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear),
             Conv2d(width, 1, 3, padding: 1), Sigmoid());
         RegisterComponents();
     }

@@ -70,6 +70,6 @@ public static class ForkVideos
             var (h, f, _, a) = Generate(seed, start + i, history, horizon);
             hs.Add(h); fs.Add(f); amb[i] = a;
         }
-        return (stack(hs).MoveToOuterDisposeScope(), stack(fs).MoveToOuterDisposeScope(), tensor(amb));
+        return (stack(hs).MoveToOuterDisposeScope(), stack(fs).MoveToOuterDisposeScope(), tensor(amb).MoveToOuterDisposeScope());
     }
 }

@@ -101,6 +101,7 @@ public static class LabelPropagation
     /// (class 0, the background, is left out), averaged over frames; a class absent from both masks of a frame is skipped.</summary>
     /// <param name="predicted">[T, H, W] int64.</param>
     /// <param name="truth">[T, H, W] int64.</param>
+    /// <param name="classes">Number of classes including the background.</param>
     public static double MeanIoU(Tensor predicted, Tensor truth, int classes)
     {
         if (!predicted.shape.SequenceEqual(truth.shape))

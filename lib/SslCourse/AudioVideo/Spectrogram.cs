@@ -28,6 +28,8 @@ public static class Spectrogram
 
     /// <summary>The STFT with a periodic Hann window and no padding (torch.stft with center = false).</summary>
     /// <param name="signal">[N, T] real.</param>
+    /// <param name="nFft">Samples per frame (the DFT length).</param>
+    /// <param name="hop">Samples between frame starts.</param>
     /// <returns>[N, nFft/2+1, frames] complex: entry (n, f, m) = sum_k x[n, m*hop + k] w[k] exp(-2 pi i f k / nFft).</returns>
     public static Tensor Stft(Tensor signal, int nFft = DefaultNFft, int hop = DefaultHop)
     {
@@ -38,6 +40,9 @@ public static class Spectrogram
 
     /// <summary>Log-magnitude spectrogram log(|STFT| + eps).</summary>
     /// <param name="signal">[N, T].</param>
+    /// <param name="nFft">Samples per frame.</param>
+    /// <param name="hop">Samples between frame starts.</param>
+    /// <param name="eps">Added before the log so that silence stays finite.</param>
     /// <returns>[N, nFft/2+1, frames].</returns>
     public static Tensor LogMagnitude(Tensor signal, int nFft = DefaultNFft, int hop = DefaultHop, double eps = 1e-4)
     {
@@ -81,6 +86,11 @@ public static class Spectrogram
 
     /// <summary>Log-mel spectrogram: log(melFilters @ |STFT|^2 + eps).</summary>
     /// <param name="signal">[N, T].</param>
+    /// <param name="sampleRate">Samples per second of the signal.</param>
+    /// <param name="nFft">Samples per frame.</param>
+    /// <param name="hop">Samples between frame starts.</param>
+    /// <param name="nMels">Mel bands.</param>
+    /// <param name="eps">Added before the log.</param>
     /// <returns>[N, nMels, frames].</returns>
     public static Tensor LogMel(Tensor signal, int sampleRate = AvClips.SampleRate, int nFft = DefaultNFft, int hop = DefaultHop,
                                 int nMels = DefaultMels, double eps = 1e-6)

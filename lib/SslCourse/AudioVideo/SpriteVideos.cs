@@ -15,6 +15,8 @@ public static class SpriteVideos
     public const int Size = 32;
 
     /// <summary>Video <paramref name="index"/>: frames [T, 3, 32, 32] in 0..1 and masks [T, 32, 32] (int64, 0..sprites).</summary>
+    /// <param name="seed">Seed of the video set.</param>
+    /// <param name="index">Which video of the set.</param>
     /// <param name="frames">Number of frames T (at least 1).</param>
     /// <param name="sprites">Number of sprites (1-4).</param>
     public static (Tensor Frames, Tensor Masks) Generate(int seed, long index, int frames = 8, int sprites = 2)

@@ -27,7 +27,7 @@ public sealed class VideoPredictor : Module<Tensor, Tensor>
             Conv2d(width, width, 3, padding: 2, dilation: 2), ReLU(),
             Conv2d(width, width, 3, padding: 4, dilation: 4), ReLU(),
             Conv2d(width, width, 3, padding: 2, dilation: 2), ReLU(),
-            Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear),
+            Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear, align_corners: false),
             Conv2d(width, 1, 3, padding: 1), Sigmoid());
         RegisterComponents();
     }

@@ -71,6 +71,8 @@ public static class LabelPropagation
     /// Features are L2-normalised per cell.</summary>
     /// <param name="features">[T, D, h, w] per-frame feature maps.</param>
     /// <param name="firstLabels">[C, h, w] labels of frame 0 (one-hot or soft).</param>
+    /// <param name="temperature">Softmax temperature of the affinity.</param>
+    /// <param name="topK">Sources kept per query cell.</param>
     /// <param name="radius">Only cells within this many cells can be matched (no limit when null).</param>
     /// <returns>[T, C, h, w]; frame 0 is <paramref name="firstLabels"/>.</returns>
     public static Tensor PropagateVideo(Tensor features, Tensor firstLabels, double temperature = 0.07, int topK = 10, double? radius = null)

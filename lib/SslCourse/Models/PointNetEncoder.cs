@@ -1,0 +1,74 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SslCourse.Models;
+
+/// <summary>
+/// A PointNet-style point-cloud encoder with per-point features (Qi, Su, Mo, Guibas, "PointNet: Deep Learning on
+/// Point Sets for 3D Classification and Segmentation", CVPR 2017, segmentation network without the T-Nets: the
+/// course's shapes are aligned). A shared MLP (1x1 convolutions) maps every point on its own to local features;
+/// a second shared MLP and a max over the points give one global feature of the whole shape; the global feature is
+/// concatenated back to every point's local feature and a last shared MLP mixes them into per-point features.
+/// The max makes the encoder independent of the order of the points.
+/// Widths default to a quarter of the paper's (64-64 local, 64-128-256 global instead of 64-128-1024, 256 fused),
+/// small enough to train on a CPU in minutes.
+/// </summary>
+public sealed class PointNetEncoder : Module<Tensor, Tensor>
+{
+    readonly Sequential local;
+    readonly Sequential global;
+    readonly Sequential fuse;
+
+    /// <summary>Width of the per-point features.</summary>
+    public int Features { get; }
+    /// <summary>Width of the max-pooled global feature.</summary>
+    public int GlobalFeatures { get; }
+
+    /// <summary>Builds the encoder.</summary>
+    /// <param name="features">Per-point output width (default 128).</param>
+    /// <param name="globalFeatures">Global feature width (default 256; PointNet: 1024).</param>
+    /// <param name="localFeatures">Local feature width (default 64, as in PointNet).</param>
+    public PointNetEncoder(int features = 128, int globalFeatures = 256, int localFeatures = 64) : base(nameof(PointNetEncoder))
+    {
+        if (features < 1) throw new ArgumentOutOfRangeException(nameof(features), features, $"features must be positive, got {features}.");
+        if (globalFeatures < 1) throw new ArgumentOutOfRangeException(nameof(globalFeatures), globalFeatures, $"globalFeatures must be positive, got {globalFeatures}.");
+        if (localFeatures < 1) throw new ArgumentOutOfRangeException(nameof(localFeatures), localFeatures, $"localFeatures must be positive, got {localFeatures}.");
+        Features = features; GlobalFeatures = globalFeatures;
+        local = Sequential(Shared(3, localFeatures), Shared(localFeatures, localFeatures));
+        global = Sequential(Shared(localFeatures, 64), Shared(64, 128), Shared(128, globalFeatures));
+        fuse = Sequential(Shared(localFeatures + globalFeatures, 256), Conv1d(256, features, 1));
+        RegisterComponents();
+    }
+
+    // One layer of a shared MLP: the same linear map at every point (a 1x1 convolution), batch norm, ReLU.
+    static Sequential Shared(int input, int output) => Sequential(Conv1d(input, output, 1), BatchNorm1d(output), ReLU());
+
+    /// <summary>Per-point features: points [B, N, 3] -> features [B, N, Features].</summary>
+    public override Tensor forward(Tensor points)
+    {
+        CheckPoints(points);
+        using var scope = NewDisposeScope();
+        var x = points.transpose(1, 2);                                   // [B, N, 3] -> [B, 3, N]
+        var f = local.call(x);                                            // [B, L, N]
+        var g = global.call(f).max(2).values;                             // [B, G, N] -> [B, G]
+        var joined = cat(new[] { f, g.unsqueeze(2).expand(-1, -1, f.shape[2]) }, 1); // [B, L + G, N]
+        return fuse.call(joined).transpose(1, 2).MoveToOuterDisposeScope(); // [B, F, N] -> [B, N, F]
+    }
+
+    /// <summary>The max-pooled global feature: points [B, N, 3] -> [B, GlobalFeatures].</summary>
+    public Tensor GlobalFeature(Tensor points)
+    {
+        CheckPoints(points);
+        using var scope = NewDisposeScope();
+        var f = local.call(points.transpose(1, 2));                       // [B, L, N]
+        return global.call(f).max(2).values.MoveToOuterDisposeScope();    // [B, G]
+    }
+
+    static void CheckPoints(Tensor points)
+    {
+        if (points.dim() != 3 || points.shape[2] != 3)
+            throw new ArgumentException($"points: expected [B, N, 3], got [{string.Join(", ", points.shape)}].", nameof(points));
+    }
+}

@@ -12,8 +12,8 @@ namespace SslCourse.Models;
 /// a second shared MLP and a max over the points give one global feature of the whole shape; the global feature is
 /// concatenated back to every point's local feature and a last shared MLP mixes them into per-point features.
 /// The max makes the encoder independent of the order of the points.
-/// Widths default to a quarter of the paper's (64-64 local, 64-128-256 global instead of 64-128-1024, 256 fused),
-/// small enough to train on a CPU in minutes.
+/// Widths default to far below the paper's (local 64-64 as in PointNet, global 64-128-128 instead of 64-128-1024,
+/// fused 128-64 instead of 512-256-128), small enough to train on a CPU in minutes.
 /// </summary>
 public sealed class PointNetEncoder : Module<Tensor, Tensor>
 {
@@ -27,18 +27,20 @@ public sealed class PointNetEncoder : Module<Tensor, Tensor>
     public int GlobalFeatures { get; }
 
     /// <summary>Builds the encoder.</summary>
-    /// <param name="features">Per-point output width (default 128).</param>
-    /// <param name="globalFeatures">Global feature width (default 256; PointNet: 1024).</param>
+    /// <param name="features">Per-point output width (default 64).</param>
+    /// <param name="globalFeatures">Global feature width (default 128; PointNet: 1024).</param>
     /// <param name="localFeatures">Local feature width (default 64, as in PointNet).</param>
-    public PointNetEncoder(int features = 128, int globalFeatures = 256, int localFeatures = 64) : base(nameof(PointNetEncoder))
+    /// <param name="hidden">Width of the fusing layer (default 128; PointNet: 512, 256).</param>
+    public PointNetEncoder(int features = 64, int globalFeatures = 128, int localFeatures = 64, int hidden = 128) : base(nameof(PointNetEncoder))
     {
         if (features < 1) throw new ArgumentOutOfRangeException(nameof(features), features, $"features must be positive, got {features}.");
         if (globalFeatures < 1) throw new ArgumentOutOfRangeException(nameof(globalFeatures), globalFeatures, $"globalFeatures must be positive, got {globalFeatures}.");
+        if (hidden < 1) throw new ArgumentOutOfRangeException(nameof(hidden), hidden, $"hidden must be positive, got {hidden}.");
         if (localFeatures < 1) throw new ArgumentOutOfRangeException(nameof(localFeatures), localFeatures, $"localFeatures must be positive, got {localFeatures}.");
         Features = features; GlobalFeatures = globalFeatures;
         local = Sequential(Shared(3, localFeatures), Shared(localFeatures, localFeatures));
         global = Sequential(Shared(localFeatures, 64), Shared(64, 128), Shared(128, globalFeatures));
-        fuse = Sequential(Shared(localFeatures + globalFeatures, 256), Conv1d(256, features, 1));
+        fuse = Sequential(Shared(localFeatures + globalFeatures, hidden), Conv1d(hidden, features, 1));
         RegisterComponents();
     }
 

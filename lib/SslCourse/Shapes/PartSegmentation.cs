@@ -19,14 +19,17 @@ public static class PartSegmentation
     /// <param name="generator">Seeded generator for batches and augmentation.</param>
     /// <param name="batch">Shapes per step (at most L).</param>
     /// <param name="learningRate">Adam learning rate.</param>
+    /// <param name="samplePoints">Points per shape seen in a step (a random subset, the same for the batch).</param>
     /// <param name="onStep">Called after every step with (step, loss).</param>
     public static List<double> Train(PointNetEncoder encoder, PointSegmentationHead head, Tensor points, Tensor parts, int steps,
-        Generator generator, int batch = 16, double learningRate = 1e-3, Action<int, double>? onStep = null)
+        Generator generator, int batch = 16, double learningRate = 1e-3, int samplePoints = 256, Action<int, double>? onStep = null)
     {
         if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps must be non-negative, got {steps}.");
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"batch must be positive, got {batch}.");
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"learningRate must be positive, got {learningRate}.");
-        long l = points.shape[0];
+        if (samplePoints < 1) throw new ArgumentOutOfRangeException(nameof(samplePoints), samplePoints, $"samplePoints must be positive, got {samplePoints}.");
+        long l = points.shape[0], n = points.shape[1];
+        int k = (int)Math.Min(samplePoints, n);
         var optimizer = optim.Adam(encoder.parameters().Concat(head.parameters()), learningRate);
         encoder.train(); head.train();
         var losses = new List<double>(steps);
@@ -34,9 +37,11 @@ public static class PartSegmentation
         {
             using var scope = NewDisposeScope();
             var idx = randperm(l, generator: generator)[..(int)Math.Min(batch, l)];                      // [b]
-            var x = PointAugment.Apply(points.index_select(0, idx), generator);                         // [b, N, 3]
-            var logits = head.call(encoder.call(x));                                                    // [b, N, C]
-            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), parts.index_select(0, idx).reshape(-1)); // [b*N, C] vs [b*N]
+            var seen = randperm(n, generator: generator)[..k];                                          // [k]
+            var x = PointAugment.Apply(points.index_select(0, idx).index_select(1, seen), generator);    // [b, k, 3]
+            var logits = head.call(encoder.call(x));                                                    // [b, k, C]
+            var target = parts.index_select(0, idx).index_select(1, seen);                              // [b, k]
+            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1)); // [b*k, C] vs [b*k]
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace SslCourse.Cli.Bench;
+
+/// <summary>What a benchmark section gets: options, the report to add to, and where the repository is.</summary>
+public sealed record BenchContext(BenchReport Report, bool Quick, string RepoRoot, string OutDir);
+
+/// <summary>One part of <c>ssl-course bench</c>.</summary>
+/// <param name="Name">Name used by --only.</param>
+/// <param name="Summary">One line for --help.</param>
+/// <param name="Run">Measures and adds figures to the report.</param>
+public sealed record BenchSection(string Name, string Summary, Func<BenchContext, Task> Run);
+
+/// <summary>
+/// <c>ssl-course bench</c>: measures the course on this machine and writes results/RESULTS.md, results/results.json and
+/// the charts they refer to. Sections run in order; <c>--only a,b</c> picks some, <c>--quick</c> shortens each.
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>The sections, in the order they run.</summary>
+    public static readonly List<BenchSection> Sections =
+    [
+        new("notebooks", "wall time and peak memory of every notebook at smoke (and full unless --quick)", NotebookTimings.RunAsync),
+    ];
+
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = new Args(argv, ["only", "out"], ["quick", "list"]);
+        if (args.Flag("list"))
+        {
+            foreach (var s in Sections) Console.WriteLine($"{s.Name,-12} {s.Summary}");
+            return Cli.Ok;
+        }
+        var root = FindRepoRoot();
+        var outDir = Path.GetFullPath(args.Get("out") ?? Path.Combine(root, "results"));
+        var only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        if (only != null)
+        {
+            var unknown = only.Where(o => Sections.All(s => s.Name != o)).ToList();
+            if (unknown.Count > 0) throw new UsageException($"--only: unknown section(s) {string.Join(", ", unknown)}; expected some of: {string.Join(", ", Sections.Select(s => s.Name))}.");
+        }
+        var chosen = Sections.Where(s => only == null || only.Contains(s.Name)).ToList();
+        var report = new BenchReport();
+        var ctx = new BenchContext(report, args.Flag("quick"), root, outDir);
+        var total = Stopwatch.StartNew();
+        foreach (var (section, i) in chosen.Select((s, i) => (s, i)))
+        {
+            Console.WriteLine($"[{i + 1}/{chosen.Count}] {section.Name}: {section.Summary} ({total.Elapsed:mm\\:ss} so far)");
+            var watch = Stopwatch.StartNew();
+            try { await section.Run(ctx); }
+            catch (Exception e)
+            {
+                report.Add(new BenchFigure(section.Name, "section failed", null, "", $"{e.GetType().Name}: {e.Message.Split('\n')[0]}"));
+            }
+            Console.WriteLine($"    {section.Name} took {watch.Elapsed.TotalSeconds:0} s");
+        }
+        var command = "ssl-course bench " + string.Join(' ', argv);
+        report.Write(outDir, Environment(), command.Trim());
+        Console.WriteLine($"wrote {Path.Combine(outDir, "RESULTS.md")} in {total.Elapsed.TotalMinutes:0.0} min");
+        return report.Figures.Any(f => f.Name == "section failed") ? Cli.Failed : Cli.Ok;
+    }
+
+    static string Environment() =>
+        $"{RuntimeInformation.OSDescription.Trim()}, {System.Environment.ProcessorCount} cores ({RuntimeInformation.ProcessArchitecture}), .NET {System.Environment.Version}";
+
+    /// <summary>The repository root: the first folder above the working directory holding SslCourse.sln.</summary>
+    public static string FindRepoRoot()
+    {
+        for (var dir = Directory.GetCurrentDirectory(); dir != null; dir = Path.GetDirectoryName(dir))
+            if (File.Exists(Path.Combine(dir, "SslCourse.sln"))) return dir;
+        throw new UsageException("run ssl-course bench inside the course repository (no SslCourse.sln found above the working directory).");
+    }
+}
+
+/// <summary>Times every notebook in a child <c>ssl-course run</c> (so each gets a fresh process and its own peak memory).</summary>
+public static class NotebookTimings
+{
+    public static Task RunAsync(BenchContext ctx)
+    {
+        var notebooks = Directory.GetFiles(Path.Combine(ctx.RepoRoot, "notebooks"), "*.ipynb").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var budgets = ctx.Quick ? new[] { "smoke" } : ["smoke", "full"];
+        var rows = new List<IReadOnlyList<string>>();
+        var cli = typeof(BenchCommand).Assembly.Location;
+        foreach (var nb in notebooks)
+        {
+            var row = new List<string> { Path.GetFileName(nb) };
+            foreach (var budget in budgets)
+            {
+                var outcome = ChildProcess.Run("dotnet", [cli, "run", nb, "--budget", budget, "--out", Path.Combine(Path.GetTempPath(), "ssl-course-bench", budget)],
+                    ctx.RepoRoot, timeout: TimeSpan.FromMinutes(budget == "smoke" ? 5 : 15));
+                var status = outcome.ExitCode == 0 ? "passed" : $"FAILED (exit {outcome.ExitCode})";
+                ctx.Report.Add(new BenchFigure("notebooks", $"{Path.GetFileName(nb)} at {budget}", outcome.Elapsed.TotalSeconds, "s",
+                    $"{status}; peak RSS {(outcome.PeakRssBytes is long b ? $"{b / 1048576.0:0} MB" : "unknown")}"));
+                row.Add($"{outcome.Elapsed.TotalSeconds:0.0} s ({status})");
+                row.Add(outcome.PeakRssBytes is long p ? $"{p / 1048576.0:0} MB" : "unknown");
+            }
+            rows.Add(row);
+        }
+        var header = new List<string> { "notebook" };
+        foreach (var b in budgets) { header.Add($"{b} wall time"); header.Add($"{b} peak RSS"); }
+        ctx.Report.Add(new BenchTable("notebooks", "Notebook wall time and peak memory", header, rows,
+            "Each notebook runs in its own `ssl-course run` process (kernel start and library load included); peak RSS is that process's VmHWM."));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,172 @@
+using SslCourse.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace SslCourse.Evaluation;
+
+/// <summary>How the linear probe trains.</summary>
+public sealed record LinearProbeOptions
+{
+    /// <summary>Upper bound on epochs over the training features.</summary>
+    public int MaxEpochs { get; init; } = 100;
+    /// <summary>Stop after this many epochs without a better held-out loss.</summary>
+    public int Patience { get; init; } = 10;
+    /// <summary>Adam's learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-2;
+    /// <summary>L2 penalty (Adam's weight decay).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Fraction of the training features held out for early stopping (0: train <see cref="MaxEpochs"/> epochs).</summary>
+    public double HeldOut { get; init; } = 0.1;
+    /// <summary>Seed of the split, the initialisation and the shuffling.</summary>
+    public long Seed { get; init; }
+}
+
+/// <summary>A trained probe: standardisation statistics and the linear layer, with what it scored while training.</summary>
+public sealed class LinearProbeResult : IDisposable
+{
+    /// <summary>The linear classifier on standardised features.</summary>
+    public required LinearClassifier Probe { get; init; }
+    /// <summary>Per-feature mean of the training features, <c>[D]</c>.</summary>
+    public required Tensor Mean { get; init; }
+    /// <summary>Per-feature standard deviation (at least 1e-6), <c>[D]</c>.</summary>
+    public required Tensor Std { get; init; }
+    /// <summary>Accuracy on the held-out split at the chosen epoch (NaN without a split).</summary>
+    public double ValidationAccuracy { get; init; }
+    /// <summary>Accuracy on the features it was fitted on.</summary>
+    public double TrainAccuracy { get; init; }
+    /// <summary>The epoch whose weights were kept (1-based).</summary>
+    public int BestEpoch { get; init; }
+    /// <summary>Epochs run.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Predicted classes of features <c>[N, D]</c> -> <c>[N]</c>.</summary>
+    public Tensor Predict(Tensor features)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        Probe.eval();
+        return Probe.call((features.to(ScalarType.Float32) - Mean) / Std).argmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Accuracy (0..1) on features <c>[N, D]</c> with labels <c>[N]</c>.</summary>
+    public double Accuracy(Tensor features, Tensor labels)
+    {
+        using var p = Predict(features);
+        return Metrics.Accuracy(p, labels);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() { Probe.Dispose(); Mean.Dispose(); Std.Dispose(); }
+}
+
+/// <summary>
+/// The linear evaluation protocol (Zhang, Isola and Efros, ECCV 2016; Oord et al. 2018; SimCLR): a linear classifier
+/// trained on frozen, cached, standardised features; a held-out part of the training features chooses the epoch
+/// (early stopping on its loss). Extract features once with <see cref="FeatureExtractor"/>.
+/// </summary>
+public static class LinearProbe
+{
+    /// <summary>Trains a probe.</summary>
+    /// <param name="features"><c>[N, D]</c></param>
+    /// <param name="labels"><c>[N]</c> int64 in 0..classes-1</param>
+    /// <param name="classes">number of classes</param>
+    /// <param name="options">training options (defaults: Adam 1e-2, up to 100 epochs, patience 10, 10% held out)</param>
+    public static LinearProbeResult Fit(Tensor features, Tensor labels, int classes, LinearProbeOptions? options = null)
+    {
+        var o = options ?? new LinearProbeOptions();
+        Validate(o);
+        if (features.dim() != 2) throw new ArgumentException($"features must be [N, D]; got [{string.Join(", ", features.shape)}].", nameof(features));
+        if (labels.dim() != 1 || labels.shape[0] != features.shape[0]) throw new ArgumentException($"labels must be [N] with N = {features.shape[0]}; got [{string.Join(", ", labels.shape)}].", nameof(labels));
+        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be at least 2.");
+
+        using var outer = NewDisposeScope();
+        var g = Course.Generator(o.Seed);
+        var x = features.to(ScalarType.Float32).cpu();
+        var y = labels.to(ScalarType.Int64).cpu();
+        long n = x.shape[0];
+        int nVal = o.HeldOut > 0 ? (int)Math.Floor(n * o.HeldOut) : 0;
+        if (nVal < 1 || n - nVal < 1) nVal = 0;
+        var perm = randperm(n, generator: g);
+        var trainIdx = perm[nVal..];
+        var xTrain = x.index_select(0, trainIdx);
+        var yTrain = y.index_select(0, trainIdx);
+        Tensor? xVal = null, yVal = null;
+        if (nVal > 0) { xVal = x.index_select(0, perm[..nVal]); yVal = y.index_select(0, perm[..nVal]); }
+
+        var mean = xTrain.mean([0]);                          // [D]
+        var std = xTrain.std(0).clamp_min(1e-6);              // [D]
+        xTrain = (xTrain - mean) / std;
+        if (xVal is not null) xVal = (xVal - mean) / std;
+
+        var probe = new LinearClassifier((int)x.shape[1], classes);
+        using (no_grad()) foreach (var p in probe.parameters()) p.zero_(); // convex problem: zero start, no global RNG drawn
+        var opt = optim.Adam(probe.parameters(), lr: o.LearningRate, weight_decay: o.WeightDecay);
+        double bestLoss = double.PositiveInfinity;
+        int bestEpoch = 0, epochs = 0, sinceBest = 0;
+        var best = probe.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        long nTrain = xTrain.shape[0];
+        for (int epoch = 1; epoch <= o.MaxEpochs; epoch++)
+        {
+            epochs = epoch;
+            probe.train();
+            var order = randperm(nTrain, generator: g);
+            for (long s = 0; s < nTrain; s += o.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var idx = order[(int)s..(int)Math.Min(nTrain, s + o.BatchSize)];
+                opt.zero_grad();
+                var loss = cross_entropy(probe.call(xTrain.index_select(0, idx)), yTrain.index_select(0, idx));
+                loss.backward();
+                opt.step();
+            }
+            if (xVal is null) { bestEpoch = epoch; continue; }
+            double valLoss;
+            using (no_grad())
+            using (NewDisposeScope())
+            {
+                probe.eval();
+                valLoss = cross_entropy(probe.call(xVal), yVal!).item<float>();
+            }
+            if (valLoss < bestLoss - 1e-6)
+            {
+                bestLoss = valLoss; bestEpoch = epoch; sinceBest = 0;
+                using (no_grad()) foreach (var (k, v) in probe.state_dict()) best[k].copy_(v);
+            }
+            else if (++sinceBest >= o.Patience) break;
+        }
+        if (xVal is not null)
+            using (no_grad()) foreach (var (k, v) in probe.state_dict()) v.copy_(best[k]);
+        probe.eval();
+        mean.MoveToOuterDisposeScope();
+        std.MoveToOuterDisposeScope();
+        double valAcc = double.NaN, trainAcc;
+        using (no_grad())
+        {
+            if (xVal is not null) valAcc = Metrics.Accuracy(probe.call(xVal).argmax(1), yVal!);
+            trainAcc = Metrics.Accuracy(probe.call(xTrain).argmax(1), yTrain);
+        }
+        return new LinearProbeResult { Probe = probe, Mean = mean, Std = std, BestEpoch = bestEpoch, Epochs = epochs, ValidationAccuracy = valAcc, TrainAccuracy = trainAcc };
+    }
+
+    /// <summary>Fits on training features and scores on test features: the linear-evaluation number.</summary>
+    /// <returns>test accuracy (0..1) and the probe</returns>
+    public static (double TestAccuracy, LinearProbeResult Probe) Evaluate(Tensor trainFeatures, Tensor trainLabels, Tensor testFeatures, Tensor testLabels,
+        int classes, LinearProbeOptions? options = null)
+    {
+        var probe = Fit(trainFeatures, trainLabels, classes, options);
+        return (probe.Accuracy(testFeatures, testLabels), probe);
+    }
+
+    static void Validate(LinearProbeOptions o)
+    {
+        if (o.MaxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(o.MaxEpochs), o.MaxEpochs, "MaxEpochs must be at least 1.");
+        if (o.Patience < 1) throw new ArgumentOutOfRangeException(nameof(o.Patience), o.Patience, "Patience must be at least 1.");
+        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive.");
+        if (!(o.WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(o.WeightDecay), o.WeightDecay, "WeightDecay must be non-negative.");
+        if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 1.");
+        if (!(o.HeldOut >= 0 && o.HeldOut < 1)) throw new ArgumentOutOfRangeException(nameof(o.HeldOut), o.HeldOut, "HeldOut must be in [0, 1).");
+    }
+}

@@ -68,6 +68,22 @@ public sealed class PointNetEncoder : Module<Tensor, Tensor>
         return global.call(f).max(2).values.MoveToOuterDisposeScope();    // [B, G]
     }
 
+    /// <summary>Copies every weight and batch-norm statistic of <paramref name="source"/> (same widths) into this
+    /// encoder, e.g. to fine-tune several copies of one pre-trained encoder.</summary>
+    /// <exception cref="ArgumentException">The widths differ.</exception>
+    public void CopyFrom(PointNetEncoder source)
+    {
+        using var noGrad = no_grad();
+        var mine = state_dict();
+        var theirs = source.state_dict();
+        foreach (var (name, tensor) in mine)
+        {
+            if (!theirs.TryGetValue(name, out var other) || !other.shape.SequenceEqual(tensor.shape))
+                throw new ArgumentException($"source: '{name}' is missing or has another shape; build both encoders with the same widths.", nameof(source));
+            tensor.copy_(other);
+        }
+    }
+
     static void CheckPoints(Tensor points)
     {
         if (points.dim() != 3 || points.shape[2] != 3)

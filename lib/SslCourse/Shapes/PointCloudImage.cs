@@ -3,19 +3,19 @@ using static TorchSharp.torch;
 
 namespace SslCourse.Shapes;
 
-/// <summary>A camera direction for <see cref="PointCloudImage"/>: azimuth about the vertical axis and elevation, in degrees.</summary>
-public readonly record struct ViewAngle(double Azimuth, double Elevation, string Name)
+/// <summary>An orthographic camera for <see cref="PointCloudImage"/>: azimuth about the vertical axis and elevation, in degrees.</summary>
+public readonly record struct Camera(double Azimuth, double Elevation, string Name)
 {
     /// <summary>Looking at the front (from -y).</summary>
-    public static ViewAngle Front => new(0, 0, "front");
+    public static Camera Front => new(0, 0, "front");
     /// <summary>Looking from the right side (from +x).</summary>
-    public static ViewAngle Side => new(90, 0, "side");
+    public static Camera Side => new(90, 0, "side");
     /// <summary>Looking down from above.</summary>
-    public static ViewAngle Top => new(0, 89.9, "top");
+    public static Camera Top => new(0, 89.9, "top");
     /// <summary>A three-quarter view from above the front right.</summary>
-    public static ViewAngle Oblique => new(35, 25, "oblique");
+    public static Camera Oblique => new(35, 25, "oblique");
     /// <summary>The four views above.</summary>
-    public static IReadOnlyList<ViewAngle> Standard { get; } = new[] { Front, Side, Top, Oblique };
+    public static IReadOnlyList<Camera> Standard { get; } = new[] { Front, Side, Top, Oblique };
 }
 
 /// <summary>
@@ -60,7 +60,7 @@ public static class PointCloudImage
     /// <summary>Renders points [N*3] (in the unit ball) with colours [N*3] seen from <paramref name="view"/>:
     /// an image [3, size, size] with values in 0..1 on a white background.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static Tensor Render(ReadOnlySpan<float> points, ReadOnlySpan<float> colours, ViewAngle view, int size = 96, int radius = 1)
+    public static Tensor Render(ReadOnlySpan<float> points, ReadOnlySpan<float> colours, Camera view, int size = 96, int radius = 1)
     {
         if (size < 8) throw new ArgumentOutOfRangeException(nameof(size), size, $"size must be at least 8, got {size}.");
         if (radius < 0) throw new ArgumentOutOfRangeException(nameof(radius), radius, $"radius must be non-negative, got {radius}.");
@@ -97,9 +97,9 @@ public static class PointCloudImage
     }
 
     /// <summary>Renders one cloud from several views: [V, 3, size, size].</summary>
-    public static Tensor Views(ReadOnlySpan<float> points, ReadOnlySpan<float> colours, IReadOnlyList<ViewAngle>? views = null, int size = 96, int radius = 1)
+    public static Tensor Views(ReadOnlySpan<float> points, ReadOnlySpan<float> colours, IReadOnlyList<Camera>? views = null, int size = 96, int radius = 1)
     {
-        views ??= ViewAngle.Standard;
+        views ??= Camera.Standard;
         var images = new Tensor[views.Count];
         for (int v = 0; v < views.Count; v++) images[v] = Render(points, colours, views[v], size, radius);
         var stacked = stack(images);

@@ -31,6 +31,21 @@ public class PointModelTests
     }
 
     [Fact]
+    public void CopyFrom_makes_an_identical_encoder()
+    {
+        Course.Reseed(4);
+        using var a = new PointNetEncoder(features: 8, globalFeatures: 16);
+        using var b = new PointNetEncoder(features: 8, globalFeatures: 16);
+        b.CopyFrom(a);
+        a.eval(); b.eval();
+        using var x = randn(new long[] { 1, 10, 3 }, generator: Course.Generator(5));
+        using var noGrad = no_grad();
+        b.call(x).allclose(a.call(x)).Should().BeTrue();
+        var act = () => new PointNetEncoder(features: 4).CopyFrom(a);
+        act.Should().Throw<ArgumentException>().WithMessage("*source*");
+    }
+
+    [Fact]
     public void Head_maps_features_to_logits_and_validates()
     {
         using var head = new PointSegmentationHead(16, 11);
@@ -85,7 +100,7 @@ public class PointModelTests
     {
         float[] pts = { 0, 0, 0 };
         var colours = PointCloudImage.Colours(new[] { 3 });
-        using var img = PointCloudImage.Render(pts, colours, ViewAngle.Front, size: 33, radius: 0);
+        using var img = PointCloudImage.Render(pts, colours, Camera.Front, size: 33, radius: 0);
         img.shape.Should().Equal(3, 33, 33);
         img[0, 0, 0].item<float>().Should().Be(1f);
         img[0, 16, 16].item<float>().Should().BeLessThan(1f); // the point sits at the image centre

@@ -14,6 +14,7 @@ public static class Cli
         ("grade", GradeCommand.Usage, GradeCommand.RunAsync),
         ("grade-worker", "", GradeWorkerCommand.RunAsync), // internal: the child process of grade
         ("bench", "bench [--only SECTION,...] [--quick] [--out DIR] [--list]", Bench.BenchCommand.RunAsync),
+        ("export", ExportCommand.Usage, ExportCommand.RunAsync),
     ];
 
     public static async Task<int> MainAsync(string[] args)

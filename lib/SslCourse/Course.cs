@@ -96,6 +96,7 @@ public static class Course
     public static void Setup(int seed = 0)
     {
         Init(seed);
+        SkiaNative.Register();
         Display.Formatters.Register();
         Exercises.CheckDisplay.Register();
         Console.WriteLine(Describe());

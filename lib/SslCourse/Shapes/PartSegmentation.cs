@@ -1,0 +1,83 @@
+using SslCourse.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Shapes;
+
+/// <summary>
+/// Part segmentation with an encoder and a per-point head: supervised training on a few labelled shapes (the
+/// few-shot task, from scratch or from a pre-trained encoder) and prediction restricted to each shape's class.
+/// </summary>
+public static class PartSegmentation
+{
+    /// <summary>Trains encoder and head together on labelled clouds with per-point cross-entropy; returns the losses.</summary>
+    /// <param name="encoder">Encoder (random or pre-trained), trained in place.</param>
+    /// <param name="head">Segmentation head, trained in place.</param>
+    /// <param name="points">Labelled clouds [L, N, 3].</param>
+    /// <param name="parts">Global part id of every point [L, N] (int64).</param>
+    /// <param name="steps">Optimiser steps.</param>
+    /// <param name="generator">Seeded generator for batches and augmentation.</param>
+    /// <param name="batch">Shapes per step (at most L).</param>
+    /// <param name="learningRate">Adam learning rate.</param>
+    /// <param name="samplePoints">Points per shape seen in a step (a random subset, the same for the batch).</param>
+    /// <param name="onStep">Called after every step with (step, loss).</param>
+    public static List<double> Train(PointNetEncoder encoder, PointSegmentationHead head, Tensor points, Tensor parts, int steps,
+        Generator generator, int batch = 16, double learningRate = 1e-3, int samplePoints = 256, Action<int, double>? onStep = null)
+    {
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps must be non-negative, got {steps}.");
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"batch must be positive, got {batch}.");
+        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"learningRate must be positive, got {learningRate}.");
+        if (samplePoints < 1) throw new ArgumentOutOfRangeException(nameof(samplePoints), samplePoints, $"samplePoints must be positive, got {samplePoints}.");
+        long l = points.shape[0], n = points.shape[1];
+        int k = (int)Math.Min(samplePoints, n);
+        var optimizer = optim.Adam(encoder.parameters().Concat(head.parameters()), learningRate);
+        encoder.train(); head.train();
+        var losses = new List<double>(steps);
+        for (int step = 0; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            var idx = randperm(l, generator: generator)[..(int)Math.Min(batch, l)];                      // [b]
+            var seen = randperm(n, generator: generator)[..k];                                          // [k]
+            var x = PointAugment.Apply(points.index_select(0, idx).index_select(1, seen), generator);    // [b, k, 3]
+            var logits = head.call(encoder.call(x));                                                    // [b, k, C]
+            var target = parts.index_select(0, idx).index_select(1, seen);                              // [b, k]
+            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1)); // [b*k, C] vs [b*k]
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            double value = loss.item<float>();
+            losses.Add(value);
+            onStep?.Invoke(step, value);
+        }
+        return losses;
+    }
+
+    /// <summary>Predicted global part of every point of every shape, choosing only among the parts of the shape's class.</summary>
+    public static int[][] Predict(PointNetEncoder encoder, PointSegmentationHead head, IReadOnlyList<PartShape> shapes, int batch = 64)
+    {
+        encoder.eval(); head.eval();
+        var result = new int[shapes.Count][];
+        using var noGrad = no_grad();
+        for (int start = 0; start < shapes.Count; start += batch)
+        {
+            using var scope = NewDisposeScope();
+            var chunk = shapes.Skip(start).Take(batch).ToList();
+            var (pts, _, classes) = PartShape.Stack(chunk);
+            var logits = head.call(encoder.call(pts));                                                  // [b, N, C]
+            var allowed = tensor(PartMask(head.Classes)).index_select(0, classes).unsqueeze(1);          // [K, C] -> [b, 1, C]
+            var best = logits.masked_fill(allowed.logical_not(), float.NegativeInfinity).argmax(2);      // [b, N]
+            var flat = best.to_type(ScalarType.Int32).data<int>().ToArray();
+            int n = (int)best.shape[1];
+            for (int b = 0; b < chunk.Count; b++) result[start + b] = flat.AsSpan(b * n, n).ToArray();
+        }
+        return result;
+    }
+
+    // [ClassCount, C] true where part c belongs to the class.
+    static bool[,] PartMask(int classes)
+    {
+        var mask = new bool[PartCatalog.ClassCount, classes];
+        for (int p = 0; p < Math.Min(classes, PartCatalog.PartCount); p++) mask[PartCatalog.ClassOfPart[p], p] = true;
+        return mask;
+    }
+}

@@ -1,0 +1,36 @@
+namespace SslCourse.Augment;
+
+/// <summary>The view recipes of the papers, with their defaults.</summary>
+public static class ViewRecipes
+{
+    /// <summary>SimCLR's view (Chen, Kornblith, Norouzi and Hinton, ICML 2020, appendix A): random resized crop
+    /// (scale 0.08-1, ratio 3/4-4/3) with flip 0.5; colour jitter of strength s (0.8s, 0.8s, 0.8s, 0.2s) with p 0.8;
+    /// grayscale p 0.2; Gaussian blur p 0.5 (sigma 0.1-2, kernel 10% of the side), which the paper leaves out on CIFAR-10:
+    /// pass <paramref name="blur"/> false for 32x32 images to match.</summary>
+    public static Compose SimClr(int size, double strength = 1.0, bool blur = true, double scaleMin = 0.08)
+    {
+        if (strength < 0 || strength > 1.25) throw new ArgumentOutOfRangeException(nameof(strength), strength, "strength must lie in 0..1.25 (hue 0.2s must stay <= 0.25).");
+        var steps = new List<IViewTransform>
+        {
+            new RandomResizedCrop(size, scaleMin: scaleMin),
+            new ColorJitter(0.8 * strength, 0.8 * strength, 0.8 * strength, 0.2 * strength, probability: 0.8),
+            new RandomGrayscale(0.2),
+        };
+        if (blur) steps.Add(new GaussianBlur(0.5));
+        return new Compose([.. steps]);
+    }
+
+    /// <summary>BYOL's two asymmetric views (Grill et al., NeurIPS 2020, table 6): both crop (0.08-1) with flip 0.5,
+    /// jitter (0.4, 0.4, 0.2, 0.1) with p 0.8, grayscale p 0.2; blur p 1.0 and no solarization in the first view,
+    /// blur p 0.1 and solarization p 0.2 in the second.</summary>
+    public static (Compose First, Compose Second) Byol(int size, double scaleMin = 0.08)
+    {
+        Compose View(double blur, double solarize) => new(
+            new RandomResizedCrop(size, scaleMin: scaleMin),
+            new ColorJitter(0.4, 0.4, 0.2, 0.1, probability: 0.8),
+            new RandomGrayscale(0.2),
+            new GaussianBlur(blur),
+            new RandomSolarize(solarize));
+        return (View(1.0, 0.0), View(0.1, 0.2));
+    }
+}

@@ -56,6 +56,9 @@ public sealed class MemoryBankContrast : Module<Tensor, Tensor>
     /// <summary>The features h = f(x): <c>[N, C, H, W]</c> -> <c>[N, featureDim]</c>.</summary>
     public override Tensor forward(Tensor x) => encoder.call(x);
 
+    /// <summary>The projections z = g(f(x)): <c>[N, C, H, W]</c> -> <c>[N, projectionDim]</c>.</summary>
+    public Tensor Project(Tensor x) => projector.call(encoder.call(x));
+
     /// <summary>InfoNCE of the views' queries against their bank entries (positives) and K random bank entries
     /// (negatives) -> scalar; then writes the queries into the bank.</summary>
     /// <param name="view"><c>[N, C, H, W]</c> one augmented view per image</param>
@@ -64,7 +67,7 @@ public sealed class MemoryBankContrast : Module<Tensor, Tensor>
     {
         if (indices.dim() != 1 || indices.shape[0] != view.shape[0])
             throw new ArgumentException($"indices must be [N] with N = {view.shape[0]}; got [{string.Join(", ", indices.shape)}].", nameof(indices));
-        var q = projector.call(encoder.call(view));           // [N, P]
+        var q = Project(view);                                // [N, P]
         using var positives = Bank.Get(indices);              // [N, P], no gradient
         using var negatives = Bank.SampleNegatives(Negatives, sampler); // [K, P]
         var loss = InfoNce.Loss(q, positives, negatives, Temperature);

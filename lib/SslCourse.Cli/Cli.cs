@@ -10,6 +10,9 @@ public static class Cli
     static readonly (string Verb, string Summary, Func<string[], Task<int>> Run)[] Verbs =
     [
         ("run", "run <notebook|folder>... [--budget smoke|full] [--out DIR] [--cell-timeout S] [--timeout S] [--keep-going]", RunCommand.RunAsync),
+        ("release", ReleaseCommand.Usage, ReleaseCommand.RunAsync),
+        ("grade", GradeCommand.Usage, GradeCommand.RunAsync),
+        ("grade-worker", "", GradeWorkerCommand.RunAsync), // internal: the child process of grade
         ("bench", "bench [--only SECTION,...] [--quick] [--out DIR] [--list]", Bench.BenchCommand.RunAsync),
     ];
 
@@ -19,7 +22,7 @@ public static class Cli
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine("ssl-course: run, release and grade the self-supervised learning course's notebooks.\n\nusage:");
-            foreach (var v in all) Console.WriteLine($"  ssl-course {v.Summary}");
+            foreach (var v in all.Where(v => v.Summary.Length > 0)) Console.WriteLine($"  ssl-course {v.Summary}");
             return args.Length == 0 ? BadInput : Ok;
         }
         var verb = all.FirstOrDefault(v => v.Verb == args[0]);

@@ -97,6 +97,7 @@ public static class Course
     {
         Init(seed);
         Display.Formatters.Register();
+        Exercises.CheckDisplay.Register();
         Console.WriteLine(Describe());
     }
 

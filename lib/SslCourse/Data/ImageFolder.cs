@@ -34,7 +34,7 @@ public static class ImageFolder
             {
                 Image<Rgb24> image;
                 try { image = Image.Load<Rgb24>(file); }
-                catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException)
+                catch (Exception e) when (e is ImageFormatException or NotSupportedException)
                 {
                     throw new DataFormatException(file, $"cannot decode the image ({new FileInfo(file).Length} bytes): {e.Message}");
                 }

@@ -41,7 +41,7 @@ public static class FewShot
         using var scope = NewDisposeScope();
         var f = normalize(supportFeatures.to(ScalarType.Float32), dim: 1);                // [S, D]
         var onehot = one_hot(supportLabels.to(ScalarType.Int64), classes).to(ScalarType.Float32); // [S, C]
-        var counts = onehot.sum(0).unsqueeze(1);                                          // [C, 1]
+        var counts = onehot.T.sum(1, keepdim: true);                                      // [C, S] -> [C, 1]
         if (counts.eq(0).any().item<bool>()) throw new ArgumentException("every class needs at least one support sample.", nameof(supportLabels));
         return (onehot.T.matmul(f) / counts).MoveToOuterDisposeScope();                   // [C, S] x [S, D] -> [C, D]
     }

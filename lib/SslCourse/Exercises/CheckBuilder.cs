@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Reflection;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.Exercises;
+
+/// <summary>
+/// The parts of one exercise's check (made by <see cref="Check.Exercise"/>). Each part compares what the student's
+/// delegate returns with a reference; <see cref="Done"/> runs the parts in order and stops at the first failure.
+/// Every exception of a student delegate is caught and reported; none reaches the notebook.
+/// </summary>
+public sealed class CheckBuilder
+{
+    readonly string _exercise;
+    readonly List<(string What, Func<string?> Run)> _parts = [];
+
+    internal CheckBuilder(string exercise) => _exercise = exercise;
+
+    /// <summary>Student tensor vs reference: shape, then dtype, then <c>|a - b| &lt;= atol + rtol·|b|</c> everywhere
+    /// (NaN only where the reference is NaN). A failure reports the largest absolute and relative error and where.</summary>
+    /// <param name="what">What is computed, e.g. "loss for 8 pairs at temperature 0.5".</param>
+    /// <param name="student">Calls the student's function.</param>
+    /// <param name="reference">Calls the library's reference.</param>
+    /// <param name="rtol">Relative tolerance (≥ 0).</param>
+    /// <param name="atol">Absolute tolerance (≥ 0).</param>
+    /// <param name="hint">One sentence shown after a failure.</param>
+    public CheckBuilder Tensor(string what, Func<Tensor> student, Func<Tensor> reference, double rtol = 1e-4, double atol = 1e-6, string? hint = null)
+    {
+        Validate(what, student, reference);
+        Tolerances(rtol, atol);
+        return Add(what, hint, () =>
+        {
+            if (!Call(reference, out var r, out var rError)) return ReferenceFailed(rError!);
+            if (r is null) return "the reference returned null (instructor error).";
+            if (!Call(student, out var s, out var sError)) return sError;
+            if (s is null) return $"expected a tensor of shape {Shape(r)}, got null.";
+            return CompareTensors(s, r, rtol, atol);
+        });
+    }
+
+    /// <summary>Student scalar vs an expected value: <c>|a - e| &lt;= atol + rtol·|e|</c>.</summary>
+    public CheckBuilder Scalar(string what, Func<double> student, double expected, double rtol = 1e-4, double atol = 1e-8, string? hint = null)
+    {
+        Validate(what, student, expected);
+        Tolerances(rtol, atol);
+        return Add(what, hint, () =>
+        {
+            if (!Call(student, out var s, out var error)) return error;
+            if (double.IsNaN(s) && double.IsNaN(expected)) return null;
+            if (s == expected) return null; // also equal infinities
+            double diff = Math.Abs(s - expected);
+            if (diff <= atol + rtol * Math.Abs(expected)) return null;
+            return $"expected {Num(expected)}, got {Num(s)} (absolute error {Num(diff)}, tolerance {Num(atol + rtol * Math.Abs(expected))}).";
+        });
+    }
+
+    /// <summary>Student sequence vs the expected items, compared in order with <see cref="EqualityComparer{T}.Default"/>.</summary>
+    public CheckBuilder Sequence<T>(string what, Func<IEnumerable<T>> student, IEnumerable<T> expected, string? hint = null)
+    {
+        Validate(what, student, expected);
+        var want = expected.ToList();
+        return Add(what, hint, () =>
+        {
+            if (!Call(() => student()?.ToList(), out var got, out var error)) return error;
+            if (got is null) return $"expected {List(want)}, got null.";
+            var eq = EqualityComparer<T>.Default;
+            for (int i = 0; i < Math.Min(got.Count, want.Count); i++)
+                if (!eq.Equals(got[i], want[i]))
+                    return $"expected {List(want)}, got {List(got)} (first difference at index {i}: expected {Item(want[i])}, got {Item(got[i])}).";
+            if (got.Count != want.Count)
+                return $"expected {want.Count} items {List(want)}, got {got.Count} items {List(got)}.";
+            return null;
+        });
+    }
+
+    /// <summary>A condition that must hold; <paramref name="failure"/> says what was expected when it does not.</summary>
+    public CheckBuilder True(string what, Func<bool> condition, string failure, string? hint = null)
+    {
+        Validate(what, condition, failure);
+        return Add(what, hint, () =>
+        {
+            if (!Call(condition, out var ok, out var error)) return error;
+            return ok ? null : failure.TrimEnd('.') + ".";
+        });
+    }
+
+    /// <summary>Calls <paramref name="step"/> <paramref name="steps"/> times (each call trains one step and returns
+    /// the loss); passes when every loss is finite and the mean of the last quarter is below the first loss.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is below 2.</exception>
+    public CheckBuilder Decreases(string what, Func<double> step, int steps, string? hint = null)
+    {
+        Validate(what, step, steps);
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps = {steps}: expected at least 2 training steps.");
+        return Add(what, hint, () =>
+        {
+            var losses = new List<double>(steps);
+            for (int i = 0; i < steps; i++)
+            {
+                if (!Call(step, out var loss, out var error)) return $"at step {i + 1} of {steps}: {error}";
+                if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
+                losses.Add(loss);
+            }
+            int quarter = Math.Max(1, steps / 4);
+            double last = losses.Skip(steps - quarter).Average();
+            return last < losses[0] ? null
+                : $"expected the loss to decrease over {steps} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
+        });
+    }
+
+    /// <summary>Runs the parts in order and returns the check's result (the check cell's value). Never throws.</summary>
+    public CheckResult Done()
+    {
+        if (_parts.Count == 0) return new CheckResult(_exercise, false, $"✗ {_exercise}: this check has no parts (instructor error).");
+        foreach (var (what, run) in _parts)
+        {
+            string? failure;
+            try { failure = run(); }
+            catch (Exception e) { failure = $"the check itself failed ({Describe(e)})."; }
+            if (failure != null) return new CheckResult(_exercise, false, $"✗ {_exercise}: {what}: {failure}");
+        }
+        return new CheckResult(_exercise, true, _parts.Count == 1 ? $"✓ {_exercise}: the check passed" : $"✓ {_exercise}: all {_parts.Count} checks passed");
+    }
+
+    CheckBuilder Add(string what, string? hint, Func<string?> run)
+    {
+        _parts.Add((what.Trim(), () =>
+        {
+            var failure = run();
+            return failure == null || string.IsNullOrWhiteSpace(hint) ? failure : $"{failure} Hint: {hint.Trim()}";
+        }));
+        return this;
+    }
+
+    static void Validate(string what, object? a, object? b)
+    {
+        if (string.IsNullOrWhiteSpace(what)) throw new ArgumentException($"what = '{what}': describe what the part checks.", nameof(what));
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+    }
+
+    static void Tolerances(double rtol, double atol)
+    {
+        if (!(rtol >= 0)) throw new ArgumentOutOfRangeException(nameof(rtol), rtol, $"rtol = {rtol}: expected a tolerance ≥ 0.");
+        if (!(atol >= 0)) throw new ArgumentOutOfRangeException(nameof(atol), atol, $"atol = {atol}: expected a tolerance ≥ 0.");
+    }
+
+    /// <summary>Calls a student delegate; false with the message when it throws.</summary>
+    static bool Call<T>(Func<T> f, out T value, out string? error)
+    {
+        try
+        {
+            value = f();
+            error = null;
+            return true;
+        }
+        catch (Exception e)
+        {
+            value = default!;
+            var inner = Unwrap(e);
+            error = inner is NotImplementedException ? Check.NotImplementedText + "." : $"your code threw {Describe(inner)}.";
+            return false;
+        }
+    }
+
+    static string ReferenceFailed(string error) => "the reference failed (instructor error): " + error.Replace("your code threw", "it threw");
+
+    static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            switch (e)
+            {
+                case TargetInvocationException { InnerException: { } i }: e = i; continue;
+                case TypeInitializationException { InnerException: { } i }: e = i; continue;
+                case AggregateException a when a.InnerExceptions.Count == 1: e = a.InnerExceptions[0]; continue;
+                default: return e;
+            }
+        }
+    }
+
+    static string Describe(Exception e)
+    {
+        var message = e.Message.Split('\n')[0].Trim();
+        if (message.Length > 200) message = message[..199] + "…";
+        return $"{e.GetType().Name}: {message}";
+    }
+
+    static string? CompareTensors(Tensor s, Tensor r, double rtol, double atol)
+    {
+        long[] sShape, rShape;
+        try { sShape = s.shape; }
+        catch (Exception e) { return $"expected a tensor of shape {Shape(r)}, got a tensor that cannot be read ({Describe(Unwrap(e))}); was it disposed?"; }
+        rShape = r.shape;
+        if (!sShape.SequenceEqual(rShape)) return $"expected a tensor of shape {Shape(rShape)}, got {Shape(sShape)}.";
+        if (s.dtype != r.dtype) return $"expected dtype {Name(r.dtype)}, got {Name(s.dtype)} (shape {Shape(sShape)} is right).";
+        if (r.numel() == 0) return null;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var a = s.detach().cpu().to_type(ScalarType.Float64);
+        var b = r.detach().cpu().to_type(ScalarType.Float64);
+        var same = a.eq(b).logical_or(a.isnan().logical_and(b.isnan()));
+        var diff = (a - b).abs().masked_fill(same, 0.0).nan_to_num(nan: double.PositiveInfinity);
+        var bad = diff.gt(b.abs() * rtol + atol);
+        long count = bad.sum().item<long>();
+        if (count == 0) return null;
+        long flat = diff.flatten().argmax().item<long>();
+        double maxAbs = diff.flatten()[flat].item<double>();
+        double rel = (diff / b.abs().clamp_min(1e-12)).masked_fill(same, 0.0).nan_to_num(nan: double.PositiveInfinity).max().item<double>();
+        double got = a.flatten()[flat].item<double>(), want = b.flatten()[flat].item<double>();
+        return $"{count} of {r.numel()} values differ: the largest absolute error is {Num(maxAbs)} at {Index(flat, rShape)} " +
+               $"(expected {Num(want)}, got {Num(got)}); largest relative error {Num(rel)} (tolerance {Num(atol)} + {Num(rtol)}·|expected|).";
+    }
+
+    static string Index(long flat, long[] shape)
+    {
+        if (shape.Length == 0) return "the scalar";
+        var index = new long[shape.Length];
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            index[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return "index [" + string.Join(", ", index) + "]";
+    }
+
+    static string Shape(Tensor t) => Shape(t.shape);
+    static string Shape(long[] shape) => shape.Length == 0 ? "[] (scalar)" : "[" + string.Join(", ", shape) + "]";
+    static string Name(ScalarType t) => t.ToString().ToLowerInvariant();
+    static string Num(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+
+    static string Item<T>(T item) => item switch
+    {
+        null => "null",
+        string s => $"\"{s}\"",
+        double d => Num(d),
+        float f => Num(f),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => item.ToString() ?? "null",
+    };
+
+    static string List<T>(IReadOnlyList<T> items) =>
+        "[" + string.Join(", ", items.Take(10).Select(Item)) + (items.Count > 10 ? $", … ({items.Count} items)" : "") + "]";
+}

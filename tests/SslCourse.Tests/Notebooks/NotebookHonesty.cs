@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+
+namespace SslCourse.Tests.Notebooks;
+
+/// <summary>
+/// Keeps a notebook honest: its source copy, graded in the smoke budget (in the grader's child process), runs every
+/// code cell without error and passes every check; its released copy runs to the end, and every exercise's check
+/// fails with the "not implemented" message. Failures name the notebook, the cell or the exercise.
+/// </summary>
+public static class NotebookHonesty
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromMinutes(15);
+
+    /// <summary>Runs both checks for <paramref name="notebook"/>; extra grade arguments (limits) may be given.</summary>
+    public static void Verify(string notebook, params string[] gradeArgs)
+    {
+        var name = Path.GetFileName(notebook);
+        var work = Repo.TempDir("honest");
+
+        var source = Grade(notebook, notebook, Path.Combine(work, "source-grades"), gradeArgs);
+        FailedCells(source).Should().BeEmpty($"every code cell of the source {name} must run in smoke");
+        ((bool)source["run"]!["completed"]!).Should().BeTrue($"the source {name} must run to its end ({source["run"]!["stopped"]})");
+        foreach (var e in Exercises(source))
+            ((bool)e["passed"]!).Should().BeTrue($"{name}, exercise '{e["exercise"]}': the solution in the source must pass its check, but: {e["message"]}");
+        ((int)source["score"]!).Should().Be((int)source["max"]!, $"the source {name} must get full marks");
+
+        var released = Path.Combine(work, "released");
+        var r = CliProcess.Run(Repo.Root, TimeSpan.FromMinutes(2), "release", notebook, "--out", released);
+        r.ExitCode.Should().Be(0, $"release of {name} must succeed: {r.All}");
+        var student = Grade(Path.Combine(released, name), notebook, Path.Combine(work, "released-grades"), gradeArgs);
+        FailedCells(student).Should().BeEmpty($"every code cell of the released {name} must still run (later cells use the library)");
+        ((bool)student["run"]!["completed"]!).Should().BeTrue($"the released {name} must run to its end ({student["run"]!["stopped"]})");
+        foreach (var e in Exercises(student))
+        {
+            ((bool)e["passed"]!).Should().BeFalse($"{name}, exercise '{e["exercise"]}': the released stub must fail its check");
+            ((string)e["message"]!).Should().Contain("not implemented", $"{name}, exercise '{e["exercise"]}': a stub's check must say it is not implemented");
+        }
+        ((int)student["score"]!).Should().Be(0, $"the released {name} must score 0");
+    }
+
+    static JsonObject Grade(string submission, string source, string outDir, string[] extra)
+    {
+        var args = new List<string> { "grade", submission, "--source", source, "--out", outDir, "--budget", "smoke" };
+        args.AddRange(extra);
+        var r = CliProcess.Run(Repo.Root, Limit, args.ToArray());
+        r.ExitCode.Should().Be(0, $"grading {Path.GetFileName(submission)} must run: {r.All}");
+        var json = Path.Combine(outDir, Path.GetFileNameWithoutExtension(submission) + ".json");
+        File.Exists(json).Should().BeTrue($"grade writes {json}: {r.All}");
+        return JsonNode.Parse(File.ReadAllText(json))!.AsObject();
+    }
+
+    static IEnumerable<JsonNode> Exercises(JsonObject result) => result["exercises"]!.AsArray().Select(e => e!);
+
+    static IEnumerable<string> FailedCells(JsonObject result) =>
+        result["run"]!["failed_cells"]!.AsArray().Select(c => $"cell {c!["cell"]} `{c["first_line"]}` {c["status"]}: {c["error"]}");
+}

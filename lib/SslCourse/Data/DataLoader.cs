@@ -75,7 +75,8 @@ public sealed class DataLoader
     /// <summary>One pass over the data in a fresh order. Tensors of a batch belong to the caller's dispose scope.</summary>
     public IEnumerable<Batch> Epoch()
     {
-        var order = Shuffle ? randperm(Count, generator: _order) : arange(Count, dtype: ScalarType.Int64);
+        // detached: the first batch is often drawn inside a training step's dispose scope, which must not take the order with it
+        var order = (Shuffle ? randperm(Count, generator: _order) : arange(Count, dtype: ScalarType.Int64)).DetachFromDisposeScope();
         try
         {
             for (int b = 0; b < BatchesPerEpoch; b++)

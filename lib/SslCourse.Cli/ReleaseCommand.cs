@@ -2,18 +2,28 @@ using SslCourse.Notebooks;
 
 namespace SslCourse.Cli;
 
-/// <summary><c>ssl-course release</c>: writes the student copies of source notebooks (solutions become stubs).</summary>
+/// <summary><c>ssl-course release</c>: writes the student copies of source notebooks (solutions become stubs), as
+/// loose notebooks (<c>--out</c>) or as a complete student repository (<c>--student-repo</c>).</summary>
 public static class ReleaseCommand
 {
-    public const string Usage = "release <notebook|folder>... --out DIR";
+    public const string Usage = "release <notebook|folder>... (--out DIR | --student-repo DIR [--no-git])";
 
     public static Task<int> RunAsync(string[] argv)
     {
-        var args = new Args(argv, ["out"], []);
-        if (args.Positional.Count == 0) throw new UsageException("no notebook given; expected source .ipynb files or folders, then --out DIR.");
-        var outDir = args.Get("out") ?? throw new UsageException("--out DIR is required: the folder the student copies are written to.");
-        outDir = Path.GetFullPath(outDir);
+        var args = new Args(argv, ["out", "student-repo"], ["no-git"]);
+        if (args.Positional.Count == 0) throw new UsageException("no notebook given; expected source .ipynb files or folders, then --out DIR or --student-repo DIR.");
+        var outDir = args.Get("out");
+        var repoDir = args.Get("student-repo");
+        if (outDir == null && repoDir == null)
+            throw new UsageException("--out DIR (the folder for the student copies) or --student-repo DIR (a complete student repository) is required.");
         var files = NotebookFiles.Expand(args.Positional);
+        if (repoDir != null) WriteRepository(files, repoDir, git: args.Get("no-git") == null);
+        if (outDir != null) WriteCopies(files, Path.GetFullPath(outDir));
+        return Task.FromResult(Cli.Ok);
+    }
+
+    static void WriteCopies(List<string> files, string outDir)
+    {
         var released = new List<(string Target, NotebookDocument Doc, int Exercises)>();
         foreach (var file in files)
         {
@@ -28,6 +38,29 @@ public static class ReleaseCommand
             doc.Save(target);
             Console.WriteLine($"released {Path.GetFileName(target)}: {exercises} exercise(s) -> {target}");
         }
-        return Task.FromResult(Cli.Ok);
+    }
+
+    static void WriteRepository(List<string> files, string repoDir, bool git)
+    {
+        var root = CourseRoot(Path.GetDirectoryName(Path.GetFullPath(files[0]))!)
+            ?? CourseRoot(Directory.GetCurrentDirectory())
+            ?? throw new UsageException($"{files[0]}: no course repository (a folder with lib/SslCourse/SslCourse.csproj) above it or above the current folder.");
+        try
+        {
+            var result = StudentRepository.Write(root, files, repoDir, git, Console.Out);
+            Console.WriteLine($"student repository written: {result.Root} ({result.Notebooks.Count} notebook(s), {result.Files.Count} file(s)" +
+                (result.GitCommit is { } c ? $", one commit {c[..12]})" : ", no git history)"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    static string? CourseRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "lib", "SslCourse", "SslCourse.csproj"))) return dir.FullName;
+        return null;
     }
 }

@@ -21,6 +21,9 @@ public static class BenchCommand
     /// <summary>The sections, in the order they run.</summary>
     public static readonly List<BenchSection> Sections =
     [
+        new("data", "procedural set generation img/s, SimCLR augmentation vs one training step, supervised vs raw-pixel accuracy", DataSection.RunAsync),
+        new("speed", "img/s of the default SimCLR training step and its data share", SpeedSection.RunAsync),
+        new("peer", "the same SimCLR step in PyTorch (Debian's python3-torch) alternated with ours, and the ratio", PeerSection.RunAsync),
         new("notebooks", "wall time and peak memory of every notebook at smoke (and full unless --quick)", NotebookTimings.RunAsync),
     ];
 

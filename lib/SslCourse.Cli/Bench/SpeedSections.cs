@@ -1,0 +1,87 @@
+using SslCourse.Data;
+using SslCourse.Training;
+
+namespace SslCourse.Cli.Bench;
+
+/// <summary>The data section: how fast the procedural set is generated, what two SimCLR views cost against a
+/// training step, and how learnable the set is (supervised ConvNet against a linear classifier on raw pixels).</summary>
+public static class DataSection
+{
+    public static Task RunAsync(BenchContext ctx)
+    {
+        Course.Init(0);
+        int count = ctx.Quick ? 5_000 : 20_000;
+        foreach (var variant in new[] { ToyVariant.Standard, ToyVariant.DomainShift, ToyVariant.FineGrained })
+        {
+            var ips = DataBenchmarks.GenerationImagesPerSecond(count, 32, variant, repeats: ctx.Quick ? 1 : 3);
+            ctx.Report.Add(new BenchFigure("data", $"ToyObjects {variant} generation, 32x32", ips, "img/s",
+                $"best of {(ctx.Quick ? 1 : 3)} runs of {count:N0} images; goal >= 20,000 img/s"));
+        }
+        var big = DataBenchmarks.GenerationImagesPerSecond(ctx.Quick ? 1_000 : 5_000, 64, ToyVariant.Standard, repeats: 1);
+        ctx.Report.Add(new BenchFigure("data", "ToyObjects Standard generation, 64x64", big, "img/s", "one run"));
+
+        var (aug, step) = DataBenchmarks.AugmentVersusStep(256, repeats: ctx.Quick ? 3 : 7);
+        ctx.Report.Add(new BenchFigure("data", "two SimCLR views of 256 images (crop, flip, colour jitter, grayscale)", aug * 1000, "ms", "median, measured alternately with the step below"));
+        ctx.Report.Add(new BenchFigure("data", "one SGD step of the small ConvNet on both views (512 images)", step * 1000, "ms", "median"));
+        ctx.Report.Add(new BenchFigure("data", "augmentation / training step", 100 * aug / step, "%", "goal < 25%"));
+
+        var (conv, linear) = DataBenchmarks.Learnability(train: ctx.Quick ? 2_000 : 10_000, test: 2_000, epochs: ctx.Quick ? 2 : 4);
+        ctx.Report.Add(new BenchFigure("data", "supervised small ConvNet on ToyObjects (test accuracy)", 100 * conv, "%",
+            $"{(ctx.Quick ? 2_000 : 10_000):N0} labelled training images, {(ctx.Quick ? 2 : 4)} epochs, 2,000 test images, seed 0"));
+        ctx.Report.Add(new BenchFigure("data", "linear classifier on raw pixels (test accuracy)", 100 * linear, "%", "same data and epochs; should be clearly lower"));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The speed section: img/s of the course's default SimCLR training step and its data share.</summary>
+public static class SpeedSection
+{
+    public static Task RunAsync(BenchContext ctx)
+    {
+        Course.Init(0);
+        int steps = ctx.Quick ? 4 : 10;
+        foreach (var width in new[] { 1.0, 0.5 })
+        {
+            var r = StepBenchmarks.SimClrStep(batch: 256, steps: steps, width: width);
+            ctx.Report.Add(new BenchFigure("speed", $"SimCLR step, ConvNet width {width:0.0}, 2 x 256 images", r.ImagesPerSecond, "img/s",
+                $"median of {steps} steps after 2 warm-up; {r.Threads} threads; data and augmentation {100 * r.DataShare:0.0}% of the step"));
+        }
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The peer section: the same SimCLR step in PyTorch (Debian's python3-torch), alternated with ours.</summary>
+public static class PeerSection
+{
+    public static Task RunAsync(BenchContext ctx)
+    {
+        Course.Init(0);
+        var script = Path.Combine(ctx.RepoRoot, "lib", "SslCourse", "Bench", "peer_step.py");
+        var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        if (!PythonHasTorch(python))
+        {
+            ctx.Report.Add(new BenchFigure("peer", "TorchSharp / PyTorch, SimCLR step", null, "",
+                $"not measured: {python} cannot import torch (install Debian's python3-torch to measure it)"));
+            return Task.CompletedTask;
+        }
+        var rounds = StepBenchmarks.CompareWithPeer(script, rounds: ctx.Quick ? 1 : 3, batch: 256, steps: ctx.Quick ? 4 : 10, python: python);
+        var rows = rounds.Select(r => (IReadOnlyList<string>)[r.Round.ToString(), $"{r.TorchSharp:0}", $"{r.PyTorch:0}", $"{r.Ratio:0.00}"]).ToList();
+        ctx.Report.Add(new BenchTable("peer", "SimCLR step, 2 x 256 images, default ConvNet: TorchSharp and PyTorch alternated", ["round", "TorchSharp img/s", "PyTorch img/s", "ratio"], rows,
+            $"PyTorch {PythonTorchVersion(python)} from {python}; the same threads, batch, steps and architecture; goal: ratio >= 0.9."));
+        var ratios = rounds.Select(r => r.Ratio).Order().ToList();
+        ctx.Report.Add(new BenchFigure("peer", "TorchSharp / PyTorch, SimCLR step (median of rounds)", ratios[ratios.Count / 2], "x", $"{rounds.Count} alternated round(s); goal >= 0.9"));
+        return Task.CompletedTask;
+    }
+
+    static bool PythonHasTorch(string python) => PythonTorchVersion(python) != null;
+
+    static string? PythonTorchVersion(string python)
+    {
+        try
+        {
+            var r = ChildProcess.Run(python, ["-c", "import torch; print(torch.__version__)"], Directory.GetCurrentDirectory(), timeout: TimeSpan.FromMinutes(1));
+            return r.ExitCode == 0 ? r.Output.Trim().Split('\n').Last().Trim() : null;
+        }
+        catch (Exception) { return null; }
+    }
+}

@@ -295,13 +295,7 @@ public static class Grader
             if (!seen.Add(p)) continue;
             try
             {
-                foreach (var line in File.ReadLines($"/proc/{p}/status"))
-                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    {
-                        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                        if (parts.Length >= 2 && long.TryParse(parts[1], out var kb)) total += kb * 1024;
-                        break;
-                    }
+                total += ProcStatus.Bytes(p, "VmRSS") ?? 0;
                 foreach (var task in Directory.EnumerateDirectories($"/proc/{p}/task"))
                 {
                     var children = File.ReadAllText(Path.Combine(task, "children"));

@@ -34,16 +34,5 @@ public static class ChildProcess
         lock (output) return new Outcome(p.HasExited ? p.ExitCode : -1, watch.Elapsed, peak is > 0 ? peak : null, output.ToString());
     }
 
-    static long? ReadHighWaterMark(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return null;
-    }
+    static long? ReadHighWaterMark(int pid) => SslCourse.Notebooks.ProcStatus.Bytes(pid, "VmHWM");
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using FluentAssertions;
 using SslCourse.Notebooks;
@@ -12,22 +11,12 @@ public class StudentRepositoryTests
 {
     static string Collapse(string s) => Regex.Replace(s, @"\s+", " ").Trim();
 
+    static readonly Dictionary<string, string?> Env = new() { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["SSL_COURSE_BUDGET"] = "smoke" };
+
     static (int Code, string Output) Run(string dir, TimeSpan timeout, string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        psi.Environment["SSL_COURSE_BUDGET"] = "smoke";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeout))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s in {dir}");
-        }
-        return (p.ExitCode, stdout.Result + stderr.Result);
+        var r = DevEnv.Shell.Run(dir, timeout, Env, file, args);
+        return (r.ExitCode, r.All);
     }
 
     [Fact]

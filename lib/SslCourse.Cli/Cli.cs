@@ -15,6 +15,7 @@ public static class Cli
         ("grade-worker", "", GradeWorkerCommand.RunAsync), // internal: the child process of grade
         ("bench", "bench [--only SECTION,...] [--quick] [--out DIR] [--list]", Bench.BenchCommand.RunAsync),
         ("export", ExportCommand.Usage, ExportCommand.RunAsync),
+        ("pretrain", PretrainCommand.Usage, PretrainCommand.RunAsync),
     ];
 
     public static async Task<int> MainAsync(string[] args)

@@ -1,0 +1,172 @@
+using SslCourse.Augment;
+using SslCourse.Data;
+using SslCourse.Losses;
+using SslCourse.Models;
+using SslCourse.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SslCourse.Pretraining;
+
+/// <summary>What a method needs to build its model: a fresh encoder factory and the data's shape.</summary>
+/// <param name="MakeEncoder">builds a fresh default <see cref="ConvNet"/> (methods with a target network call it twice)</param>
+/// <param name="FeatureDim">the encoder's output dimension</param>
+/// <param name="Dataset">"toy" or "fmnist"</param>
+/// <param name="Classes">label classes (used by the supervised method)</param>
+/// <param name="Seed">seeds the method's own randomness (e.g. MoCo's initial queue)</param>
+public sealed record PretrainSetup(Func<ConvNet> MakeEncoder, int FeatureDim, string Dataset, int Classes, int Seed)
+{
+    /// <summary>Image side (32 for toy, 28 for fmnist).</summary>
+    public int Size => PretrainData.Size(Dataset);
+
+    /// <summary>The two-view recipe shared by the contrastive and non-contrastive methods, the same as notebook 08's:
+    /// toy: SimCLR's crop (0.2-1) + flip, colour jitter at strength 0.5, grayscale 0.2, no blur (32x32);
+    /// fmnist (grayscale): crop (0.3-1) + flip + brightness/contrast in [0.6, 1.4] (the calibration recipe).</summary>
+    public Func<Tensor, Generator, Tensor> View => Dataset != "fmnist"
+        ? ViewRecipes.SimClr(32, strength: 0.5, blur: false, scaleMin: 0.2).Apply
+        : StepBenchmarks.Augment;
+
+    /// <summary>A light view for the supervised and rotation methods: crop (0.5-1) with flip.</summary>
+    public Func<Tensor, Generator, Tensor> LightView => new RandomResizedCrop(Size, scaleMin: 0.5).Apply;
+}
+
+/// <summary>One method, built: the module that trains, the parameters the optimizer sees, the loader's views, the
+/// loss of a batch, and an optional update after each optimizer step (EMA of a target network).</summary>
+public sealed class PretrainModel
+{
+    /// <summary>Everything that trains (encoder and heads).</summary>
+    public required nn.Module Model { get; init; }
+    /// <summary>The encoder kept for downstream tasks (it is what the checkpoint saves).</summary>
+    public required ConvNet Encoder { get; init; }
+    /// <summary>The parameters the optimizer updates.</summary>
+    public required IEnumerable<Parameter> Parameters { get; init; }
+    /// <summary>The loader's views of each batch.</summary>
+    public required IReadOnlyList<Func<Tensor, Generator, Tensor>> Views { get; init; }
+    /// <summary>The scalar loss of one batch.</summary>
+    public required Func<Batch, Tensor> Loss { get; init; }
+    /// <summary>Called after each optimizer step with the training progress in [0, 1] (e.g. BYOL's EMA, whose
+    /// momentum follows a cosine from its base to 1).</summary>
+    public Action<double>? AfterStep { get; init; }
+    /// <summary>The method's hyperparameters, for the manifest.</summary>
+    public required Dictionary<string, string> Config { get; init; }
+}
+
+/// <summary>A pre-training method of the registry.</summary>
+/// <param name="Name">the name on the command line ("simclr")</param>
+/// <param name="Summary">one line: the paper and the recipe</param>
+/// <param name="Build">builds the model for a setup</param>
+public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSetup, PretrainModel> Build);
+
+/// <summary>
+/// The registry of pre-training methods <c>ssl-course pretrain</c> offers. Each is built from the same library
+/// pieces the notebooks use (models in <see cref="Models"/>, losses in <see cref="Losses"/>, views in
+/// <see cref="Augment"/>), with the small-image settings of notebooks 07-09.
+/// </summary>
+public static class PretrainMethods
+{
+    /// <summary>Every method, in the order of the course.</summary>
+    public static IReadOnlyList<PretrainMethod> All { get; } =
+    [
+        new("supervised", "cross-entropy on every training label (crop 0.5-1 + flip): the supervised pre-training baseline", SupervisedModel),
+        new("rotation", "RotNet (Gidaris, Singh and Komodakis, ICLR 2018): 4-way rotation classification, all four rotations in each batch", RotationModel),
+        new("simclr", "SimCLR (Chen et al., ICML 2020): NT-Xent at T = 0.2 on two views, projection head 512-128", SimClrModel),
+        new("moco", "MoCo v2 (Chen et al., arXiv 2020): InfoNCE against a queue of 4096 keys from a momentum encoder (m = 0.99)", MoCoModel),
+        new("byol", "BYOL (Grill et al., NeurIPS 2020): predictor + EMA target (momentum 0.99 -> 1, cosine), projection 512-128", ByolModel),
+        new("simsiam", "SimSiam (Chen and He, CVPR 2021): predictor + stop-gradient, no target network", SimSiamModel),
+    ];
+
+    /// <summary>The method names.</summary>
+    public static IReadOnlyList<string> Names => All.Select(m => m.Name).ToArray();
+
+    /// <summary>The method called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">no such method; the message lists the valid names</exception>
+    public static PretrainMethod Get(string name) =>
+        All.FirstOrDefault(m => m.Name == name)
+        ?? throw new ArgumentException($"unknown pre-training method '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name));
+
+    static PretrainModel SupervisedModel(PretrainSetup s)
+    {
+        var encoder = s.MakeEncoder();
+        var head = new LinearClassifier(s.FeatureDim, s.Classes);
+        var model = nn.Sequential(("encoder", encoder), ("head", head));
+        return new PretrainModel
+        {
+            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.LightView],
+            Loss = b => nn.functional.cross_entropy(model.call(b.Views[0]), b.Labels),
+            Config = new() { ["head"] = $"linear {s.FeatureDim}-{s.Classes}", ["views"] = "crop 0.5-1 + flip" },
+        };
+    }
+
+    static PretrainModel RotationModel(PretrainSetup s)
+    {
+        var encoder = s.MakeEncoder();
+        var head = new LinearClassifier(s.FeatureDim, 4);
+        var model = nn.Sequential(("encoder", encoder), ("head", head));
+        return new PretrainModel
+        {
+            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.LightView],
+            Loss = b =>
+            {
+                var (images, labels) = Rotations.Expand(b.Views[0]);   // [4B, C, H, W], [4B]
+                return nn.functional.cross_entropy(model.call(images), labels);
+            },
+            Config = new() { ["head"] = $"linear {s.FeatureDim}-4", ["views"] = "crop 0.5-1 + flip, then all 4 rotations" },
+        };
+    }
+
+    static PretrainModel SimClrModel(PretrainSetup s)
+    {
+        var encoder = s.MakeEncoder();
+        var model = new SimClr(encoder, s.FeatureDim, hidden: 512, projectionDim: 128, temperature: 0.2);
+        return new PretrainModel
+        {
+            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.View, s.View],
+            Loss = b => model.Loss(b.Views[0], b.Views[1]),
+            Config = new() { ["temperature"] = "0.2", ["projector"] = "512-128", ["views"] = ViewName(s) },
+        };
+    }
+
+    static PretrainModel MoCoModel(PretrainSetup s)
+    {
+        ConvNet? first = null;
+        var model = new MoCo(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, queueSize: 4096,
+            projectionDim: 128, hidden: 512, temperature: 0.2, generator: Course.Generator(s.Seed + 1));
+        return new PretrainModel
+        {
+            Model = model, Encoder = first!, Parameters = model.QueryParameters(), Views = [s.View, s.View],
+            Loss = b => model.Loss(b.Views[0], b.Views[1]),
+            AfterStep = _ => model.UpdateKeyEncoder(0.99),
+            Config = new() { ["temperature"] = "0.2", ["queue"] = "4096", ["momentum"] = "0.99", ["projector"] = "512-128", ["views"] = ViewName(s) },
+        };
+    }
+
+    static PretrainModel ByolModel(PretrainSetup s)
+    {
+        ConvNet? first = null;
+        var model = new Byol(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, hidden: 512, projectionDim: 128);
+        return new PretrainModel
+        {
+            Model = model, Encoder = first!, Parameters = model.OnlineParameters(), Views = [s.View, s.View],
+            Loss = b => model.Loss(b.Views[0], b.Views[1]),
+            AfterStep = progress => model.UpdateTarget(1 - (1 - 0.99) * (Math.Cos(Math.PI * Math.Clamp(progress, 0, 1)) + 1) / 2),
+            Config = new() { ["momentum"] = "0.99 -> 1 (cosine)", ["projector"] = "512-128", ["predictor"] = "512-128", ["views"] = ViewName(s) },
+        };
+    }
+
+    static PretrainModel SimSiamModel(PretrainSetup s)
+    {
+        var encoder = s.MakeEncoder();
+        var model = new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128);
+        return new PretrainModel
+        {
+            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.View, s.View],
+            Loss = b => model.Loss(b.Views[0], b.Views[1]),
+            Config = new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) },
+        };
+    }
+
+    static string ViewName(PretrainSetup s) => s.Dataset != "fmnist"
+        ? "SimCLR views: crop 0.2-1 + flip, colour jitter strength 0.5 (p 0.8), grayscale 0.2, no blur"
+        : "crop 0.3-1 + flip + brightness/contrast 0.6-1.4";
+}

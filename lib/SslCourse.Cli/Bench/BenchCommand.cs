@@ -24,6 +24,7 @@ public static class BenchCommand
         new("data", "procedural set generation img/s, SimCLR augmentation vs one training step, supervised vs raw-pixel accuracy", DataSection.RunAsync),
         new("speed", "img/s of the default SimCLR training step and its data share", SpeedSection.RunAsync),
         new("peer", "the same SimCLR step in PyTorch (Debian's python3-torch) alternated with ours, and the ratio", PeerSection.RunAsync),
+        new("quality", "every shipped checkpoint, random init and supervised from scratch: probe with 1/10/100/all labels per class and kNN, both datasets; the literature beside", QualitySection.RunAsync),
         new("notebooks", "wall time and peak memory of every notebook at smoke (and full unless --quick)", NotebookTimings.RunAsync),
     ];
 

@@ -58,6 +58,18 @@ public class GreedyPermutationsTests
         GreedyPermutations.MinimumDistance(viaSelect).Should().Be(set.MinimumHamming);
     }
 
+    [Theory]
+    [InlineData(40, 9, 0)]
+    [InlineData(60, 7, 5)]
+    [InlineData(120, 5, 2)]
+    public void Fast_Greedy_returns_exactly_PermutationSet_Greedy(int count, int length, int seed)
+    {
+        var fast = GreedyPermutations.Greedy(count, length, seed);
+        var slow = PermutationSet.Greedy(count, length, seed);
+        fast.Permutations.Should().BeEquivalentTo(slow.Permutations, o => o.WithStrictOrdering());
+        fast.MinimumHamming.Should().Be(slow.MinimumHamming);
+    }
+
     [Fact]
     public void MinimumDistance_closed_form_cases()
     {

@@ -1,0 +1,306 @@
+using SslCourse.Augment;
+using SslCourse.Data;
+using SslCourse.Losses;
+using SslCourse.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SslCourse.Training;
+
+/// <summary>How a pretext task is trained by <see cref="PretextTraining"/>: the same budget for every task so that
+/// their transfer can be compared.</summary>
+public sealed record PretextOptions
+{
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; init; } = 200;
+    /// <summary>Source images per step (rotation turns each into 4 inputs, jigsaw into 9 tiles, context into 2 patches).</summary>
+    public int BatchSize { get; init; } = 64;
+    /// <summary>Adam's peak learning rate (cosine schedule with a 5% warm-up).</summary>
+    public double LearningRate { get; init; } = 2e-3;
+    /// <summary>Adam's weight decay.</summary>
+    public double WeightDecay { get; init; } = 1e-5;
+    /// <summary>Hidden width of the pretext head's MLP.</summary>
+    public int HeadHidden { get; init; } = 256;
+    /// <summary>Seed of the head's initialisation, the batches and the pretext draws.</summary>
+    public int Seed { get; init; }
+    /// <summary>Title of the live progress display (null: the task's name).</summary>
+    public string? Title { get; init; }
+    /// <summary>Show live progress.</summary>
+    public bool ShowProgress { get; init; } = true;
+    /// <summary>Measure the kNN accuracy of the encoder every this many steps (0: never; needs the two sets below).</summary>
+    public int MonitorEvery { get; init; }
+    /// <summary>The labelled bank of the kNN monitor (labels are used only to monitor).</summary>
+    public LabeledImages? MonitorBank { get; init; }
+    /// <summary>The queries of the kNN monitor.</summary>
+    public LabeledImages? MonitorTest { get; init; }
+}
+
+/// <summary>A trained pretext task: the encoder, its head, the history, and how to feed and score it.</summary>
+public sealed class PretextRun
+{
+    readonly Func<Tensor, Generator, (Tensor Predictions, Tensor Labels)> predict;
+
+    internal PretextRun(string task, ConvNet encoder, Module head, TrainHistory history, Func<Tensor, Tensor> input,
+        Func<Tensor, Generator, (Tensor, Tensor)> predict)
+    {
+        (Task, Encoder, Head, History, Input) = (task, encoder, head, history, input);
+        this.predict = predict;
+    }
+
+    /// <summary>The task's name ("rotation", "jigsaw", ...).</summary>
+    public string Task { get; }
+    /// <summary>The trained encoder (the one passed in, trained in place).</summary>
+    public ConvNet Encoder { get; }
+    /// <summary>The pretext head, thrown away for transfer.</summary>
+    public Module Head { get; }
+    /// <summary>Loss and monitor history.</summary>
+    public TrainHistory History { get; }
+    /// <summary>What the encoder sees of an RGB image: the identity, or the lightness L for colorization
+    /// (<c>[N, 3, H, W]</c> -> <c>[N, 3, H, W]</c>).</summary>
+    public Func<Tensor, Tensor> Input { get; }
+
+    /// <summary>The encoder's pooled features of RGB images as it sees them: <c>[N, 3, H, W]</c> -> <c>[N, D]</c> (eval mode).</summary>
+    public Tensor Features(Tensor images)
+    {
+        using var scope = NewDisposeScope();
+        return Evaluation.FeatureExtractor.Extract(Encoder, Input(images)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Pretext predictions and their true labels for <paramref name="images"/> (eval mode, no gradients): rotation
+    /// [4N] (all images at 0, then 90, 180, 270 degrees), jigsaw and context [N], colorization one bin per output pixel
+    /// (the supervised run has no pretext labels and throws <see cref="NotSupportedException"/>).</summary>
+    public (Tensor Predictions, Tensor Labels) Predict(Tensor images, Generator generator)
+    {
+        bool e = Encoder.training, h = Head.training;
+        Encoder.eval(); Head.eval();
+        try
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();
+            var (p, l) = predict(images, generator);
+            return (p.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
+        }
+        finally { Encoder.train(e); Head.train(h); }
+    }
+
+    /// <summary>Pretext accuracy (0..1) on <paramref name="images"/>.</summary>
+    public double Accuracy(Tensor images, Generator generator)
+    {
+        var (p, l) = Predict(images, generator);
+        using (p) using (l) return p.eq(l).to_type(ScalarType.Float32).mean().item<float>();
+    }
+}
+
+/// <summary>
+/// Trains one encoder on one pretext task with a shared recipe (Adam, cosine schedule, random mini-batches of the
+/// given images, an MLP head thrown away afterwards), so that pretext tasks can be compared at equal budget:
+/// rotation (Gidaris, Singh and Komodakis, ICLR 2018), jigsaw (Noroozi and Favaro, ECCV 2016), context prediction
+/// (Doersch, Gupta and Efros, ICCV 2015), colorization (Zhang, Isola and Efros, ECCV 2016), and supervised
+/// pre-training as the reference. Tiles and patches smaller than 16 px are upsampled (bilinear) to 16 px, the
+/// smallest input the <see cref="ConvNet"/> takes.
+/// </summary>
+public static class PretextTraining
+{
+    /// <summary>The smallest side the <see cref="ConvNet"/> accepts; smaller tiles are upsampled to it.</summary>
+    public const int MinSide = 16;
+
+    /// <summary>Upsamples images smaller than <see cref="MinSide"/> to it (bilinear): <c>[N, C, h, w]</c> -> <c>[N, C, max(h,16), max(w,16)]</c>.</summary>
+    public static Tensor AtLeastMinSide(Tensor x) =>
+        x.shape[2] >= MinSide && x.shape[3] >= MinSide ? x
+            : functional.interpolate(x, size: [Math.Max(x.shape[2], MinSide), Math.Max(x.shape[3], MinSide)], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    /// <summary>The colorization input: the lightness L / 100 repeated in three channels, <c>[N, 3, H, W]</c> RGB -> <c>[N, 3, H, W]</c>.</summary>
+    public static Tensor Lightness(Tensor rgb)
+    {
+        using var scope = NewDisposeScope();
+        var l = Lab.FromRgb(rgb)[.., ..1] / 100.0;   // [N, 1, H, W]
+        return l.expand(-1, 3, -1, -1).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The context-free network of the jigsaw task: every tile through the same encoder (siamese), the tile
+    /// features concatenated in shown order, then the head. tiles <c>[N, T, C, t, t]</c> -> logits <c>[N, K]</c>.</summary>
+    public static Tensor JigsawLogits(ConvNet encoder, Module<Tensor, Tensor> head, Tensor tiles)
+    {
+        if (tiles.dim() != 5) throw new ArgumentException($"tiles must be [N, T, C, t, t]; got [{string.Join(", ", tiles.shape)}].", nameof(tiles));
+        long n = tiles.shape[0], t = tiles.shape[1];
+        var flat = tiles.reshape(n * t, tiles.shape[2], tiles.shape[3], tiles.shape[4]);   // [N*T, C, t, t]
+        var f = encoder.call(AtLeastMinSide(flat));                                         // [N*T, D]
+        return head.call(f.reshape(n, t * f.shape[1]));                                     // [N, T*D] -> [N, K]
+    }
+
+    /// <summary>Context prediction: both patches through the same encoder, features concatenated, then the head.
+    /// centre, neighbour <c>[N, C, p, p]</c> -> logits <c>[N, 8]</c>.</summary>
+    public static Tensor ContextLogits(ConvNet encoder, Module<Tensor, Tensor> head, Tensor centre, Tensor neighbour)
+    {
+        var fc = encoder.call(AtLeastMinSide(centre));
+        var fn = encoder.call(AtLeastMinSide(neighbour));
+        return head.call(cat([fc, fn], 1));   // [N, 2D] -> [N, 8]
+    }
+
+    /// <summary>Rotation prediction on all four rotations of every image in one batch (<see cref="Rotations.Expand"/>).</summary>
+    /// <param name="encoder">trained in place</param>
+    /// <param name="images"><c>[N, C, S, S]</c> unlabelled training images</param>
+    /// <param name="options">the shared budget</param>
+    public static PretextRun Rotation(ConvNet encoder, Tensor images, PretextOptions options)
+    {
+        Validate(encoder, images, options);
+        Course.Reseed(options.Seed);
+        var head = Mlp.Build(encoder.OutputDim, options.HeadHidden, 4);
+        var g = Course.Generator(options.Seed);
+        var history = Train(encoder, head, images, options, "rotation", batch =>
+        {
+            var (x, y) = Rotations.Expand(batch);
+            return CrossEntropy.Hard(head.call(encoder.call(x)), y);
+        }, g);
+        return new PretextRun("rotation", encoder, head, history, x => x, (x, _) =>
+        {
+            var (r, y) = Rotations.Expand(x);
+            return (head.call(encoder.call(r)).argmax(1), y);
+        });
+    }
+
+    /// <summary>The jigsaw puzzle with a context-free network (<see cref="JigsawLogits"/>).</summary>
+    /// <param name="encoder">trained in place; sees one tile at a time</param>
+    /// <param name="images"><c>[N, C, S, S]</c></param>
+    /// <param name="jigsaw">tiles, gap, jitter and permutation set</param>
+    /// <param name="options">the shared budget</param>
+    public static PretextRun Jigsaw(ConvNet encoder, Tensor images, Jigsaw jigsaw, PretextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(jigsaw);
+        Validate(encoder, images, options);
+        Course.Reseed(options.Seed);
+        int tiles = jigsaw.Grid * jigsaw.Grid;
+        var head = Mlp.Build(tiles * encoder.OutputDim, options.HeadHidden, jigsaw.Set.Count);
+        var g = Course.Generator(options.Seed);
+        var history = Train(encoder, head, images, options, $"jigsaw ({jigsaw.Set.Count} permutations)", batch =>
+        {
+            var (t, y) = jigsaw.Apply(batch, g);
+            return CrossEntropy.Hard(JigsawLogits(encoder, head, t), y);
+        }, g);
+        return new PretextRun("jigsaw", encoder, head, history, x => x, (x, gen) =>
+        {
+            var (t, y) = jigsaw.Apply(x, gen);
+            return (JigsawLogits(encoder, head, t).argmax(1), y);
+        });
+    }
+
+    /// <summary>Context prediction: which of the 8 neighbours a patch is (<see cref="ContextLogits"/>).</summary>
+    /// <param name="encoder">trained in place; sees one patch at a time</param>
+    /// <param name="images"><c>[N, C, H, W]</c></param>
+    /// <param name="pairs">patch size, gap and jitter</param>
+    /// <param name="options">the shared budget</param>
+    public static PretextRun Context(ConvNet encoder, Tensor images, ContextPairs pairs, PretextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        Validate(encoder, images, options);
+        Course.Reseed(options.Seed);
+        var head = Mlp.Build(2 * encoder.OutputDim, options.HeadHidden, 8);
+        var g = Course.Generator(options.Seed);
+        var history = Train(encoder, head, images, options, "context prediction", batch =>
+        {
+            var (c, nb, y) = pairs.Apply(batch, g);
+            return CrossEntropy.Hard(ContextLogits(encoder, head, c, nb), y);
+        }, g);
+        return new PretextRun("context", encoder, head, history, x => x, (x, gen) =>
+        {
+            var (c, nb, y) = pairs.Apply(x, gen);
+            return (ContextLogits(encoder, head, c, nb).argmax(1), y);
+        });
+    }
+
+    /// <summary>Colorization: from the lightness (<see cref="Lightness"/>) predict, at every pixel of the last block's
+    /// map upsampled 2x, a distribution over the ab bins; soft-encoded targets (ab averaged to that resolution),
+    /// class-rebalanced with the training images' smoothed prior (<see cref="AbBins.RebalanceWeights"/>).</summary>
+    /// <param name="encoder">trained in place; sees L only</param>
+    /// <param name="images"><c>[N, 3, S, S]</c> RGB in 0..1</param>
+    /// <param name="bins">the quantised ab space</param>
+    /// <param name="options">the shared budget</param>
+    public static PretextRun Colorization(ConvNet encoder, Tensor images, AbBins bins, PretextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(bins);
+        Validate(encoder, images, options);
+        if (images.shape[1] != 3) throw new ArgumentException($"colorization needs RGB images; got {images.shape[1]} channels.", nameof(images));
+        Course.Reseed(options.Seed);
+        long side = images.shape[2] / 8 * 2;   // the last block's map (S/8) upsampled 2x
+        int factor = (int)(images.shape[2] / side);
+        var head = new PixelClassifier(encoder.OutputDim, bins.Count, hidden: 128, outputSize: ((int)side, (int)side));
+        Tensor Ab(Tensor rgb) => functional.avg_pool2d(Lab.FromRgb(rgb)[.., 1..], factor);   // [N, 2, side, side]
+        Tensor weights;
+        using (no_grad())
+        using (var s = NewDisposeScope())
+        {
+            var some = images[..(int)Math.Min(images.shape[0], 2000)];
+            weights = bins.RebalanceWeights(bins.Prior(Ab(some))).MoveToOuterDisposeScope();
+        }
+        var g = Course.Generator(options.Seed);
+        Tensor Logits(Tensor rgb) => head.call(encoder.Features(Lightness(rgb))[^2]);   // [N, D, S/8, S/8] -> [N, Q, side, side]
+        var history = Train(encoder, head, images, options, "colorization", batch =>
+            RebalancedPixelCrossEntropy.Loss(Logits(batch), bins.SoftEncode(Ab(batch)), weights), g);
+        return new PretextRun("colorization", encoder, head, history, Lightness, (x, _) =>
+            (Logits(x).argmax(1).flatten(), bins.Nearest(Ab(x)).flatten()));
+    }
+
+    /// <summary>Supervised pre-training: a linear classifier on the encoder, cross-entropy with the labels (the
+    /// reference row of a transfer table).</summary>
+    /// <param name="encoder">trained in place</param>
+    /// <param name="data">labelled images</param>
+    /// <param name="options">the shared budget</param>
+    public static PretextRun Supervised(ConvNet encoder, LabeledImages data, PretextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        Validate(encoder, data.Images, options);
+        Course.Reseed(options.Seed);
+        var head = new LinearClassifier(encoder.OutputDim, data.NumClasses);
+        var g = Course.Generator(options.Seed);
+        var history = Train(encoder, head, data.Images, options, "supervised", (batch, idx) =>
+            CrossEntropy.Hard(head.call(encoder.call(batch)), data.Labels.index_select(0, idx)), g);
+        // Supervised pre-training has no labels of its own to predict from pixels: score it with a probe instead.
+        return new PretextRun("supervised", encoder, head, history, x => x, (_, _) =>
+            throw new NotSupportedException("supervised pre-training has no pretext labels: score its features with a probe."));
+    }
+
+    static TrainHistory Train(ConvNet encoder, Module head, Tensor images, PretextOptions o, string task, Func<Tensor, Tensor> loss, Generator g) =>
+        Train(encoder, head, images, o, task, (batch, _) => loss(batch), g);
+
+    static TrainHistory Train(ConvNet encoder, Module head, Tensor images, PretextOptions o, string task, Func<Tensor, Tensor, Tensor> loss, Generator g)
+    {
+        encoder.train(); head.train();
+        var parameters = encoder.parameters().Concat(head.parameters()).ToList();
+        var optimizer = optim.Adam(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
+        long n = images.shape[0];
+        int batch = (int)Math.Min(o.BatchSize, n);
+        var monitor = o.MonitorEvery > 0 && o.MonitorBank is { } bank && o.MonitorTest is { } test
+            ? Monitors.Knn(encoder, task == "colorization" ? Grey(bank) : bank, task == "colorization" ? Grey(test) : test)
+            : null;
+        var history = Trainer.Run(new TrainOptions
+        {
+            Steps = o.Steps,
+            Schedule = new CosineSchedule(o.LearningRate, Math.Max(1, o.Steps), o.Steps / 20),
+            MonitorEvery = monitor is null ? 0 : o.MonitorEvery,
+            Title = o.Title ?? task,
+            ShowProgress = o.ShowProgress,
+        }, optimizer, _ =>
+        {
+            var idx = randint(0, n, [batch], dtype: ScalarType.Int64, generator: g);
+            return loss(images.index_select(0, idx), idx);
+        }, monitor);
+        encoder.eval(); head.eval();
+        return history;
+    }
+
+    static LabeledImages Grey(LabeledImages set) => new(Lightness(set.Images), set.Labels, set.ClassNames);
+
+    static void Validate(ConvNet encoder, Tensor images, PretextOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(o);
+        if (images.dim() != 4 || images.shape[1] != encoder.InChannels)
+            throw new ArgumentException($"images must be [N, {encoder.InChannels}, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
+        if (o.Steps < 0) throw new ArgumentOutOfRangeException(nameof(o), o.Steps, "PretextOptions.Steps must be non-negative.");
+        if (o.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "PretextOptions.BatchSize must be at least 2 (BatchNorm).");
+        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o), o.LearningRate, "PretextOptions.LearningRate must be positive.");
+        if (o.HeadHidden < 1) throw new ArgumentOutOfRangeException(nameof(o), o.HeadHidden, "PretextOptions.HeadHidden must be at least 1.");
+    }
+}

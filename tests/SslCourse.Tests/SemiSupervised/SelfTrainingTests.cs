@@ -152,6 +152,49 @@ public class OutOfDomainTests
     }
 
     [Fact]
+    public void Unnormalised_KnnScore_uses_plain_distances_and_Standardise_uses_reference_moments()
+    {
+        var f = tensor(new double[] { 0, 0, 3, 4 }).reshape(2, 2);
+        var r = tensor(new double[] { 0, 1, 6, 8 }).reshape(2, 2);
+        OutOfDomain.KnnScore(f, r, 1, normalise: false).data<double>().ToArray().Should().Equal(1.0, Math.Sqrt(9 + 9));
+        var x = randn(new long[] { 5, 3 }, generator: Course.Generator(10), dtype: ScalarType.Float64);
+        var refm = randn(new long[] { 7, 3 }, generator: Course.Generator(11), dtype: ScalarType.Float64);
+        var z = OutOfDomain.Standardise(x, refm, eps: 0);
+        var ra = refm.data<double>().ToArray();
+        for (int d = 0; d < 3; d++)
+        {
+            var col = Enumerable.Range(0, 7).Select(i => ra[i * 3 + d]).ToArray();
+            double mean = col.Average(), sd = Math.Sqrt(col.Sum(v => (v - mean) * (v - mean)) / 6);
+            for (int i = 0; i < 5; i++) z[i, d].item<double>().Should().BeApproximately((x[i, d].item<double>() - mean) / sd, 1e-9);
+        }
+    }
+
+    [Fact]
+    public void BlockStatistics_are_channel_means_and_stds_of_the_first_blocks()
+    {
+        var enc = new SslCourse.Models.ConvNet(3, 0.25);
+        var x = rand(new long[] { 3, 3, 16, 16 }, generator: Course.Generator(12));
+        enc.train();
+        var s = OutOfDomain.BlockStatistics(enc, x, blocks: 2);
+        enc.training.Should().BeTrue();
+        enc.eval();
+        using var _ = no_grad();
+        var outs = enc.Features(x);
+        s.shape.Should().Equal(3, 2 * (enc.Widths[0] + enc.Widths[1]));
+        var b1 = outs[0];
+        int c0 = enc.Widths[0];
+        for (int c = 0; c < c0; c += 3)
+        {
+            var v = b1[1, c].flatten().data<float>().ToArray();
+            double mean = v.Average(), sd = Math.Sqrt(v.Sum(a => (a - mean) * (a - mean)) / (v.Length - 1));
+            s[1, c].item<float>().Should().BeApproximately((float)mean, 1e-4f);
+            s[1, c0 + c].item<float>().Should().BeApproximately((float)sd, 1e-4f);
+        }
+        var act = () => OutOfDomain.BlockStatistics(enc, x, blocks: 9);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*blocks*");
+    }
+
+    [Fact]
     public void SoftmaxScore_is_one_minus_the_top_probability_and_k_is_validated()
     {
         var p = tensor(new float[] { 0.7f, 0.2f, 0.1f, 0.3f, 0.3f, 0.4f }).reshape(2, 3);

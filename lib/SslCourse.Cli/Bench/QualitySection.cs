@@ -51,7 +51,8 @@ public static class QualitySection
             {
                 var info = PretrainedEncoder.ReadInfo(path);
                 if (PretrainData.EvaluatedOn(info.Config["dataset"]) != dataset) continue;
-                var label = info.Config["dataset"] == "toy-shift" ? $"{info.Method} (pre-trained on the domain-shifted set)" : info.Method;
+                var file = Path.GetFileNameWithoutExtension(path);
+                var label = info.Config["dataset"] == "toy-shift" ? $"{file} (pre-trained on the domain-shifted set)" : file;
                 encoders.Add((label, () => PretrainedEncoder.Load(path).Encoder, info.Budget, info.Seed.ToString(CultureInfo.InvariantCulture)));
             }
             foreach (var (name, make, budget, seed) in encoders)
@@ -116,7 +117,7 @@ public static class QualitySection
             }
             scratch.Add("n/a");
             scratch.Add("labels only");
-            scratch.Add("1000+");
+            scratch.Add("1000 + draw");
             rows.Add(scratch);
             ctx.Report.Add(new BenchTable("quality", $"{(dataset == "toy" ? "Procedural colour set (ToyObjects)" : "Fashion-MNIST subset")}: test accuracy (%)",
                 ["encoder", "probe, 1/class", "probe, 10/class", "probe, 100/class", $"probe, all {pool.Count:N0}", "kNN k=20, all", "pre-training budget", "seed"], rows,

@@ -26,7 +26,10 @@ public sealed class AbBins
     static AbBins? _default;
 
     /// <summary>The bins for grid 10 derived from a 64-level sRGB grid (computed once).</summary>
-    public static AbBins Default => _default ??= Derive();
+    public static AbBins Default => _default ??= Shared(Derive());
+
+    // the cached bins outlive any dispose scope that is open when they are first asked for
+    static AbBins Shared(AbBins bins) { bins.Centres.DetachFromDisposeScope(); return bins; }
 
     AbBins(Tensor centres, int grid) { Centres = centres; GridSize = grid; }
 

@@ -31,11 +31,23 @@ public sealed class TransformerClassifier : Module<Tensor, Tensor>
     /// <summary>The Transformer underneath.</summary>
     public TransformerLanguageModel Body => body;
 
-    /// <summary>Class logits. <c>[B, T] -> [B, classes]</c>.</summary>
+    /// <summary>
+    /// Class logits. <c>[B, T] -> [B, classes]</c>. A passage longer than the body's context (T a multiple of it)
+    /// is cut into consecutive windows of the context length, each window pooled on its own, and the windows
+    /// averaged before the head.
+    /// </summary>
+    /// <exception cref="ArgumentException">T exceeds the context and is not a multiple of it.</exception>
     public override Tensor forward(Tensor tokens)
     {
         using var scope = NewDisposeScope();
-        return head.call(body.Pooled(tokens)).MoveToOuterDisposeScope();
+        long batch = tokens.shape[0], length = tokens.shape[1], context = body.Options.ContextLength;
+        if (length <= context) return head.call(body.Pooled(tokens)).MoveToOuterDisposeScope();
+        if (length % context != 0)
+            throw new ArgumentException($"a passage of {length} tokens is longer than the context {context} and not a multiple of it.", nameof(tokens));
+        long k = length / context;
+        var pooled = body.Pooled(tokens.reshape(batch * k, context))      // [B, k*C] -> [B*k, C] -> [B*k, D]
+            .reshape(batch, k, body.Options.Dim).mean([1]);                // [B, k, D] -> [B, D]
+        return head.call(pooled).MoveToOuterDisposeScope();
     }
 
     /// <summary>

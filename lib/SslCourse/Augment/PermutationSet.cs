@@ -86,21 +86,5 @@ public sealed class PermutationSet
         return d;
     }
 
-    static List<int[]> AllPermutations(int n)
-    {
-        var result = new List<int[]>();
-        var p = Enumerable.Range(0, n).ToArray();
-        while (true)
-        {
-            result.Add((int[])p.Clone());
-            // next permutation in lexicographic order
-            int i = n - 2;
-            while (i >= 0 && p[i] >= p[i + 1]) i--;
-            if (i < 0) return result;
-            int j = n - 1;
-            while (p[j] <= p[i]) j--;
-            (p[i], p[j]) = (p[j], p[i]);
-            Array.Reverse(p, i + 1, n - i - 1);
-        }
-    }
+    static List<int[]> AllPermutations(int n) => GreedyPermutations.All(n);
 }

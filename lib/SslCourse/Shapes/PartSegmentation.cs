@@ -28,28 +28,13 @@ public static class PartSegmentation
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"batch must be positive, got {batch}.");
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"learningRate must be positive, got {learningRate}.");
         if (samplePoints < 1) throw new ArgumentOutOfRangeException(nameof(samplePoints), samplePoints, $"samplePoints must be positive, got {samplePoints}.");
-        long l = points.shape[0], n = points.shape[1];
-        int k = (int)Math.Min(samplePoints, n);
         var optimizer = optim.Adam(encoder.parameters().Concat(head.parameters()), learningRate);
         encoder.train(); head.train();
-        var losses = new List<double>(steps);
-        for (int step = 0; step < steps; step++)
+        return PointBatchTraining.Run(optimizer, points, parts, steps, batch, samplePoints, generator, (x, target) =>
         {
-            using var scope = NewDisposeScope();
-            var idx = randperm(l, generator: generator)[..(int)Math.Min(batch, l)];                      // [b]
-            var seen = randperm(n, generator: generator)[..k];                                          // [k]
-            var x = PointAugment.Apply(points.index_select(0, idx).index_select(1, seen), generator);    // [b, k, 3]
             var logits = head.call(encoder.call(x));                                                    // [b, k, C]
-            var target = parts.index_select(0, idx).index_select(1, seen);                              // [b, k]
-            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1)); // [b*k, C] vs [b*k]
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            double value = loss.item<float>();
-            losses.Add(value);
-            onStep?.Invoke(step, value);
-        }
-        return losses;
+            return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1)); // [b*k, C] vs [b*k]
+        }, onStep);
     }
 
     /// <summary>Predicted global part of every point of every shape, choosing only among the parts of the shape's class.</summary>

@@ -32,27 +32,11 @@ public static class PiecePretraining
         if (pairPoints < 2) throw new ArgumentOutOfRangeException(nameof(pairPoints), pairPoints, $"pairPoints must be at least 2, got {pairPoints}.");
         if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"learningRate must be positive, got {learningRate}.");
         if (samplePoints < 2) throw new ArgumentOutOfRangeException(nameof(samplePoints), samplePoints, $"samplePoints must be at least 2, got {samplePoints}.");
-        long s = points.shape[0], n = points.shape[1];
-        int k = (int)Math.Min(samplePoints, n), m = Math.Min(pairPoints, k);
+        int m = (int)Math.Min(pairPoints, Math.Min(samplePoints, points.shape[1]));
         var optimizer = optim.Adam(encoder.parameters(), learningRate);
         encoder.train();
-        var losses = new List<double>(steps);
-        for (int step = 0; step < steps; step++)
-        {
-            using var scope = NewDisposeScope();
-            var idx = randperm(s, generator: generator)[..(int)Math.Min(batch, s)];                  // [b]
-            var seen = randperm(n, generator: generator)[..k];                                        // [k]
-            var x = PointAugment.Apply(points.index_select(0, idx).index_select(1, seen), generator);  // [b, k, 3]
-            var features = encoder.call(x);                                                           // [b, k, F]
-            var labels = pieces.index_select(0, idx).index_select(1, seen);                           // [b, k]
-            var loss = PointPairLoss.Loss(features[.., ..m], labels[.., ..m], margin);               // pairs among the first m of the (random) k
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            double value = loss.item<float>();
-            losses.Add(value);
-            onStep?.Invoke(step, value);
-        }
-        return losses;
+        // pairs among the first m of the (random) k points of each shape
+        return PointBatchTraining.Run(optimizer, points, pieces, steps, batch, samplePoints, generator,
+            (x, labels) => PointPairLoss.Loss(encoder.call(x)[.., ..m], labels[.., ..m], margin), onStep);
     }
 }

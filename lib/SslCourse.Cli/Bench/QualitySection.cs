@@ -4,6 +4,8 @@ using SslCourse.Data;
 using SslCourse.Evaluation;
 using SslCourse.Models;
 using SslCourse.Pretraining;
+using SslCourse.SemiSupervised;
+using SslCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,97 +34,65 @@ public static class QualitySection
 
     static readonly int[] PerClass = [1, 10, 100];
 
+    /// <summary>The width of every encoder in the tables: that of the shipped checkpoints (a random or scratch encoder
+    /// of another width would not be the same architecture).</summary>
+    const double Width = 0.5;
+
+    /// <summary>The methods the course teaches, in its order; each gets a row on each dataset where it applies.</summary>
+    static readonly string[] Methods = ["supervised", "rotation", "colorization", "context", "jigsaw", "simclr", "moco", "byol", "simsiam"];
+
+    /// <summary>An encoder of a table row: how to build it, what it sees of an image, and where it came from.</summary>
+    sealed record Row(string Name, Func<nn.Module<Tensor, Tensor>> Make, Func<Tensor, Tensor> Input, string Budget, string Seed);
+
     public static Task RunAsync(BenchContext ctx)
     {
         Course.Init(0);
         int draws = ctx.Quick ? 1 : 3;
-        var shipped = PretrainedEncoder.ListShipped();
         foreach (var dataset in new[] { "toy", "fmnist" })
         {
             using var scope = NewDisposeScope();
             var (pool, test) = Data(dataset, ctx.Quick);
             int classes = pool.NumClasses, channels = (int)pool.Images.shape[1];
             var rows = new List<IReadOnlyList<string>>();
-            var encoders = new List<(string Name, Func<nn.Module<Tensor, Tensor>> Make, string Budget, string Seed)>
-            {
-                ("random init", () => { torch.manual_seed(0); var e = new ConvNet(channels); e.eval(); return e; }, "none", "0"),
-            };
-            foreach (var path in shipped)
-            {
-                var info = PretrainedEncoder.ReadInfo(path);
-                if (PretrainData.EvaluatedOn(info.Config["dataset"]) != dataset) continue;
-                var file = Path.GetFileNameWithoutExtension(path);
-                var label = info.Config["dataset"] == "toy-shift" ? $"{file} (pre-trained on the domain-shifted set)" : file;
-                encoders.Add((label, () => PretrainedEncoder.Load(path).Encoder, info.Budget, info.Seed.ToString(CultureInfo.InvariantCulture)));
-            }
-            foreach (var (name, make, budget, seed) in encoders)
+            foreach (var row in Encoders(ctx, dataset, pool, channels))
             {
                 using var inner = NewDisposeScope();
-                var encoder = make();
-                var fPool = FeatureExtractor.Extract(encoder, pool.Images);
-                var fTest = FeatureExtractor.Extract(encoder, test.Images);
-                var cells = new List<string> { name };
+                Console.WriteLine($"    {dataset}: probing {row.Name}");
+                var encoder = row.Make();
+                var fPool = FeatureExtractor.Extract(encoder, row.Input(pool.Images));
+                var fTest = FeatureExtractor.Extract(encoder, row.Input(test.Images));
+                var cells = new List<string> { row.Name };
                 foreach (var k in PerClass)
                 {
                     var accs = new List<double>();
                     for (int d = 0; d < draws; d++)
                     {
                         var (idx, _) = LabelSplit.Split(pool.Labels, k, Course.Generator(100 + d));
-                        var options = new LinearProbeOptions { Seed = d, HeldOut = k < 10 ? 0 : 0.1, MaxEpochs = k < 10 ? 100 : 100 };
+                        var options = new LinearProbeOptions { Seed = d, HeldOut = k < 10 ? 0 : 0.1, MaxEpochs = 100 };
                         accs.Add(LinearProbe.Evaluate(fPool.index_select(0, idx), pool.Labels.index_select(0, idx), fTest, test.Labels, classes, options).TestAccuracy);
                     }
                     cells.Add(Format(accs));
-                    ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {name}, linear probe, {k} labels per class", 100 * accs.Average(), "%",
-                        $"mean of {draws} label draw(s){(draws > 1 ? $", std {100 * Std(accs):0.0}" : "")}; {budget}; seed {seed}"));
+                    ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {row.Name}, linear probe, {k} labels per class", 100 * accs.Average(), "%",
+                        $"mean of {draws} label draw(s){(draws > 1 ? $", std {100 * Std(accs):0.0}" : "")}; {row.Budget}; seed {row.Seed}"));
                 }
                 var all = LinearProbe.Evaluate(fPool, pool.Labels, fTest, test.Labels, classes, new LinearProbeOptions { Seed = 0 }).TestAccuracy;
                 var knn = Knn.Accuracy(fPool, pool.Labels, fTest, test.Labels, classes, 20);
                 cells.Add(Pct(all));
                 cells.Add(Pct(knn));
-                cells.Add(budget);
-                cells.Add(seed);
+                cells.Add(row.Budget);
+                cells.Add(row.Seed);
                 rows.Add(cells);
                 encoder.Dispose();
             }
 
-            // Supervised from scratch on the same labels: the ConvNet and a linear head trained end to end (crop + flip).
-            var scratch = new List<string> { "supervised from scratch (same labels)" };
-            var crop = new RandomResizedCrop((int)pool.Images.shape[2], scaleMin: 0.6);
-            foreach (var k in PerClass.Append(-1))
-            {
-                var accs = new List<double>();
-                int scratchDraws = k < 0 ? 1 : draws;
-                for (int d = 0; d < scratchDraws; d++)
-                {
-                    using var inner = NewDisposeScope();
-                    Tensor images = pool.Images, labels = pool.Labels;
-                    if (k > 0)
-                    {
-                        var (idx, _) = LabelSplit.Split(pool.Labels, k, Course.Generator(100 + d));
-                        images = pool.Images.index_select(0, idx);
-                        labels = pool.Labels.index_select(0, idx);
-                    }
-                    torch.manual_seed(1000 + d);
-                    var encoder = new ConvNet(channels);
-                    var g = Course.Generator(2000 + d);
-                    int steps = ctx.Quick ? 100 : k switch { 1 => 100, 10 => 300, 100 => 600, _ => 1500 };
-                    var result = FineTune.Run(encoder, encoder.OutputDim, classes, images, labels, test.Images, test.Labels,
-                        new FineTuneOptions { Steps = steps, BatchSize = 64, LearningRate = 2e-3, EncoderLrScale = 1.0, Seed = d, Augment = x => crop.Apply(x, g) });
-                    accs.Add(result.TestAccuracy);
-                    encoder.Dispose();
-                }
-                scratch.Add(Format(accs));
-                ctx.Report.Add(new BenchFigure("quality", $"{dataset}: supervised from scratch, {(k < 0 ? "all" : k.ToString(CultureInfo.InvariantCulture))} labels per class", 100 * accs.Average(), "%",
-                    $"ConvNet + linear head end to end, Adam, crop + flip; mean of {accs.Count} draw(s)"));
-            }
-            scratch.Add("n/a");
-            scratch.Add("labels only");
-            scratch.Add("1000 + draw");
-            rows.Add(scratch);
-            ctx.Report.Add(new BenchTable("quality", $"{(dataset == "toy" ? "Procedural colour set (ToyObjects)" : "Fashion-MNIST subset")}: test accuracy (%)",
+            rows.Add(ScratchRow(ctx, dataset, pool, test, draws));
+            ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: test accuracy (%)",
                 ["encoder", "probe, 1/class", "probe, 10/class", "probe, 100/class", $"probe, all {pool.Count:N0}", "kNN k=20, all", "pre-training budget", "seed"], rows,
-                $"Labelled pool: the first {pool.Count:N0} training images; test: the first {test.Count:N0} test images. Probe cells: mean ± std over {draws} label draw(s) " +
-                "(the same draws for every encoder). Encoders are the checkpoints in data/checkpoints/ (their manifests give the command that made them)."));
+                $"Every encoder is the course's ConvNet at width {Width} (16-32-64-128 channels, 128-d features). Labelled pool: the first {pool.Count:N0} " +
+                $"training images; test: the first {test.Count:N0} test images. Probe cells: mean ± std over {draws} label draw(s) (the same draws for every " +
+                "encoder). Checkpoints come from data/checkpoints/ (their manifests give the command that made them); methods without a shipped checkpoint " +
+                "are pre-trained here, for the budget in the row, with the same library code (`ssl-course pretrain` or the notebooks' `PretextTraining`)."));
+            SemiSupervisedTable(ctx, dataset, pool, test, draws);
         }
 
         ctx.Report.Add(new BenchTable("quality", "The literature, for scale (not comparable budgets)",
@@ -140,6 +110,182 @@ public static class QualitySection
             ],
             "Ours: a 4-layer ConvNet, minutes of 2-core CPU, 32x32 procedural images or 28x28 Fashion-MNIST. The literature: large encoders, GPU-days. Compare orderings, not values."));
         return Task.CompletedTask;
+    }
+
+    static string Title(string dataset) => dataset == "toy" ? "Procedural colour set (ToyObjects)" : "Fashion-MNIST subset";
+
+    /// <summary>The rows of a dataset's table: random init, then every method of the course (its shipped checkpoint, or
+    /// a short run made here), then the shipped variants (less or domain-shifted pre-training data).</summary>
+    static IEnumerable<Row> Encoders(BenchContext ctx, string dataset, LabeledImages pool, int channels)
+    {
+        yield return new Row("random init", () => { torch.manual_seed(0); var e = new ConvNet(channels, Width); e.eval(); return e; }, x => x, "none", "0");
+        var shipped = PretrainedEncoder.ListShipped()
+            .Select(path => (Path: path, Info: PretrainedEncoder.ReadInfo(path)))
+            .Where(c => PretrainData.EvaluatedOn(c.Info.Config["dataset"]) == dataset)
+            .ToList();
+        foreach (var method in Methods)
+        {
+            var own = shipped.FirstOrDefault(c => c.Info.Method == method && c.Info.Config["dataset"] == dataset
+                && Path.GetFileNameWithoutExtension(c.Path) == $"{method}-{dataset}");
+            if (own.Path != null)
+            {
+                yield return new Row(Path.GetFileNameWithoutExtension(own.Path), () => PretrainedEncoder.Load(own.Path).Encoder, x => x, own.Info.Budget,
+                    own.Info.Seed.ToString(CultureInfo.InvariantCulture));
+                continue;
+            }
+            if (method == "colorization" && channels != 3)
+            {
+                Console.WriteLine($"    {dataset}: colorization skipped (grayscale images have no colour to predict)");
+                continue;
+            }
+            Console.WriteLine($"    {dataset}: no shipped {method} checkpoint; pre-training one here");
+            yield return TrainHere(ctx, method, dataset, pool, channels);
+        }
+        foreach (var (path, info) in shipped.Where(c => !Methods.Any(m => Path.GetFileNameWithoutExtension(c.Path) == $"{m}-{dataset}")))
+        {
+            var file = Path.GetFileNameWithoutExtension(path);
+            var label = info.Config["dataset"] == "toy-shift" ? $"{file} (pre-trained on the domain-shifted set)" : file;
+            yield return new Row(label, () => PretrainedEncoder.Load(path).Encoder, x => x, info.Budget, info.Seed.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>A short pre-training run of a method that has no shipped checkpoint for this dataset: the registry's
+    /// methods through <see cref="Pretrainer"/>, the pretext tasks of notebooks 04-06 through <see cref="PretextTraining"/>.</summary>
+    static Row TrainHere(BenchContext ctx, string method, string dataset, LabeledImages pool, int channels)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        ConvNet encoder;
+        Func<Tensor, Tensor> input = x => x;
+        int steps, batch;
+        if (PretrainMethods.Names.Contains(method))
+        {
+            (steps, batch) = (ctx.Quick ? 3 : method is "supervised" ? 300 : method is "rotation" ? 80 : 120, 128);
+            var result = Pretrainer.Run(new PretrainOptions
+            {
+                Method = method, Dataset = dataset, Minutes = null, Steps = steps, BatchSize = batch, Width = Width,
+                Images = Math.Min(pool.Count, 10_000), ShowProgress = false,
+            });
+            encoder = result.Encoder;
+        }
+        else
+        {
+            (steps, batch) = (ctx.Quick ? 3 : 300, 64);
+            var options = new PretextOptions { Steps = steps, BatchSize = batch, Seed = 0, ShowProgress = false };
+            var fresh = new ConvNet(channels, Width);
+            var run = method switch
+            {
+                "colorization" => PretextTraining.Colorization(fresh, pool.Images, AbBins.Default, options),
+                "context" => PretextTraining.Context(fresh, pool.Images, new ContextPairs(patch: pool.Images.shape[2] >= 31 ? 9 : 8, gap: 1, jitter: 1), options),
+                "jigsaw" => PretextTraining.Jigsaw(fresh, pool.Images, new Jigsaw(GreedyPermutations.Greedy(100), gap: 2), options),
+                _ => throw new InvalidOperationException($"no bench recipe for method '{method}'."),
+            };
+            encoder = run.Encoder;
+            input = run.Input;
+        }
+        encoder.eval();
+        double epochs = (double)steps * batch / pool.Count;
+        string budget = string.Create(CultureInfo.InvariantCulture,
+            $"pre-trained in this bench: {steps} steps of {batch} ({epochs:0.0} epochs), {watch.Elapsed.TotalMinutes:0.0} min wall ({get_num_threads()} threads)");
+        return new Row($"{method} (short run)", () => encoder, input, budget, "0");
+    }
+
+    /// <summary>Supervised training from scratch on the same labels: the ConvNet and a linear head trained end to end
+    /// (crop + flip), for 1, 10, 100 and all labels per class.</summary>
+    static List<string> ScratchRow(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
+    {
+        Console.WriteLine($"    {dataset}: supervised from scratch");
+        int classes = pool.NumClasses, channels = (int)pool.Images.shape[1];
+        var scratch = new List<string> { "supervised from scratch (same labels)" };
+        var crop = new RandomResizedCrop((int)pool.Images.shape[2], scaleMin: 0.6);
+        foreach (var k in PerClass.Append(-1))
+        {
+            var accs = new List<double>();
+            int scratchDraws = k < 0 ? 1 : draws;
+            for (int d = 0; d < scratchDraws; d++)
+            {
+                using var inner = NewDisposeScope();
+                Tensor images = pool.Images, labels = pool.Labels;
+                if (k > 0)
+                {
+                    var (idx, _) = LabelSplit.Split(pool.Labels, k, Course.Generator(100 + d));
+                    images = pool.Images.index_select(0, idx);
+                    labels = pool.Labels.index_select(0, idx);
+                }
+                torch.manual_seed(1000 + d);
+                var encoder = new ConvNet(channels, Width);
+                var g = Course.Generator(2000 + d);
+                int steps = ctx.Quick ? 100 : k switch { 1 => 100, 10 => 300, 100 => 600, _ => 1500 };
+                var result = FineTune.Run(encoder, encoder.OutputDim, classes, images, labels, test.Images, test.Labels,
+                    new FineTuneOptions { Steps = steps, BatchSize = 64, LearningRate = 2e-3, EncoderLrScale = 1.0, Seed = d, Augment = x => crop.Apply(x, g) });
+                accs.Add(result.TestAccuracy);
+                encoder.Dispose();
+            }
+            scratch.Add(Format(accs));
+            ctx.Report.Add(new BenchFigure("quality", $"{dataset}: supervised from scratch, {(k < 0 ? "all" : k.ToString(CultureInfo.InvariantCulture))} labels per class", 100 * accs.Average(), "%",
+                $"ConvNet + linear head end to end, Adam, crop + flip; mean of {accs.Count} draw(s)"));
+        }
+        scratch.Add("n/a");
+        scratch.Add("labels only");
+        scratch.Add("1000 + draw");
+        return scratch;
+    }
+
+    /// <summary>The semi-supervised methods of notebook 03 under its protocol, with 10 labels per class and the rest of
+    /// the pool unlabelled: a supervised warm-up, then the same number of extra steps for each method (supervised only,
+    /// one round of pseudo-labels, FixMatch, Mean Teacher), the same ConvNet classifier.</summary>
+    static void SemiSupervisedTable(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
+    {
+        Console.WriteLine($"    {dataset}: semi-supervised (10 labels per class)");
+        const int perClass = 10;
+        int warmSteps = ctx.Quick ? 5 : 300, extraSteps = ctx.Quick ? 5 : 150, batch = 32;
+        int classes = pool.NumClasses, channels = (int)pool.Images.shape[1], side = (int)pool.Images.shape[2];
+        var weak = new RandomResizedCrop(side, scaleMin: 0.6, ratioMin: 0.9, ratioMax: 1.1, flipProbability: 0.5);
+        Func<Tensor, Generator, Tensor> strong = channels == 3 ? ViewRecipes.SimClr(side, strength: 0.5, blur: false, scaleMin: 0.3).Apply : StepBenchmarks.Augment;
+        ConvClassifier NewModel() { torch.manual_seed(0); return new ConvClassifier(channels, classes, Width); }
+        ConvClassifier CopyOf(ConvClassifier m) { var c = NewModel(); ModelUtils.CopyWeights(m, c); return c; }
+        var names = new[] { "supervised only", "pseudo-labels (100 most confident per class, one round)", "FixMatch (tau 0.95)", "Mean Teacher (the teacher)" };
+        var accs = names.ToDictionary(n => n, _ => new List<double>());
+        for (int d = 0; d < draws; d++)
+        {
+            using var scope = NewDisposeScope();
+            var (labelled, rest) = LabelSplit.Split(pool, perClass, Course.Generator(100 + d));
+            var unlabelled = rest.Images;
+            var warm = NewModel();
+            SelfTraining.Fit(warm, optim.Adam(warm.parameters(), lr: 1e-3), labelled, null, null,
+                new SelfTrainingOptions { Steps = warmSteps, BatchSize = batch, Augment = weak.Apply, Seed = d, ShowProgress = false });
+
+            var supervised = CopyOf(warm);
+            SelfTraining.Fit(supervised, optim.Adam(supervised.parameters(), lr: 1e-3), labelled, null, null,
+                new SelfTrainingOptions { Steps = extraSteps, BatchSize = batch, Augment = weak.Apply, Seed = 50 + d, ShowProgress = false });
+            accs[names[0]].Add(SelfTraining.Accuracy(supervised, test));
+
+            var student = CopyOf(warm);
+            var pseudo = PseudoLabels.TopPerClass(SelfTraining.Predict(warm, unlabelled), 100);
+            SelfTraining.Fit(student, optim.Adam(student.parameters(), lr: 1e-3), labelled, unlabelled, pseudo,
+                new SelfTrainingOptions { Steps = extraSteps, BatchSize = batch, Augment = weak.Apply, Seed = 50 + d, ShowProgress = false });
+            accs[names[1]].Add(SelfTraining.Accuracy(student, test));
+
+            var options = new ConsistencyOptions { Steps = extraSteps, BatchSize = batch, Weak = weak.Apply, Strong = strong, Seed = 50 + d };
+            var fixMatch = CopyOf(warm);
+            ConsistencyTraining.FixMatchFit(fixMatch, labelled, unlabelled, options);
+            accs[names[2]].Add(SelfTraining.Accuracy(fixMatch, test));
+
+            var meanStudent = CopyOf(warm);
+            var teacher = NewModel();
+            ConsistencyTraining.MeanTeacherFit(meanStudent, teacher, labelled, unlabelled, options);
+            accs[names[3]].Add(SelfTraining.Accuracy(teacher, test));
+        }
+        var rows = names.Select(n =>
+        {
+            ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {n}, {perClass} labels per class", 100 * accs[n].Average(), "%",
+                $"mean of {draws} draw(s); warm-up {warmSteps} + {extraSteps} steps of {batch} labelled (+ {batch} unlabelled)"));
+            return (IReadOnlyList<string>)[n, Format(accs[n]), $"{warmSteps} + {extraSteps}"];
+        }).ToList();
+        ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: semi-supervised, {perClass} labels per class (%)",
+            ["method", "test accuracy", "steps (warm-up + method)"], rows,
+            $"Notebook 03's protocol: the ConvNet classifier (width {Width}) trained end to end; a supervised warm-up of {warmSteps} steps on the labels " +
+            $"(crop + flip), then {extraSteps} more steps for each method, with the other {pool.Count - perClass * classes:N0} pool images unlabelled. " +
+            $"Mean ± std over {draws} label draw(s), the same draws as the probe table."));
     }
 
     static string Pct(double a) => (100 * a).ToString("0.0", CultureInfo.InvariantCulture);

@@ -1,0 +1,137 @@
+using SslCourse.Data;
+using SslCourse.Losses;
+using SslCourse.Models;
+using SslCourse.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SslCourse.SemiSupervised;
+
+/// <summary>How a consistency-based semi-supervised phase runs (<see cref="ConsistencyTraining"/>).</summary>
+public sealed record ConsistencyOptions
+{
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; init; } = 150;
+    /// <summary>Labelled images per step; as many unlabelled images join each step.</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Adam's learning rate (constant, as in notebook 03).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>The weak augmentation (<c>[B, C, H, W]</c>, generator) -> same shape: labelled images, FixMatch's
+    /// pseudo-labelling view and both of Mean Teacher's views.</summary>
+    public required Func<Tensor, Generator, Tensor> Weak { get; init; }
+    /// <summary>FixMatch's strong augmentation of the unlabelled images (null: the weak one, which makes FixMatch plain
+    /// confident pseudo-labelling).</summary>
+    public Func<Tensor, Generator, Tensor>? Strong { get; init; }
+    /// <summary>FixMatch's confidence threshold tau (Sohn et al. 2020: 0.95).</summary>
+    public double Threshold { get; init; } = FixMatch.DefaultThreshold;
+    /// <summary>Mean Teacher's EMA momentum alpha. The paper's 0.99-0.999 averages over thousands of steps; runs of a
+    /// few hundred steps need a shorter memory (0.95 averages over about the last 20 steps).</summary>
+    public double TeacherMomentum { get; init; } = 0.95;
+    /// <summary>Weight of Mean Teacher's consistency cost (squared difference of softmax outputs, which is small).</summary>
+    public double ConsistencyWeight { get; init; } = 10;
+    /// <summary>Seed of the batch draws and augmentations.</summary>
+    public long Seed { get; init; }
+    /// <summary>Show the live progress display.</summary>
+    public bool ShowProgress { get; init; }
+}
+
+/// <summary>
+/// Two methods that fold unlabelled data into every mini-batch (the lecture's semi-supervised part, notebook 03 writes
+/// them out step by step): FixMatch (Sohn et al., NeurIPS 2020), a hard pseudo-label from a weak view where it is
+/// confident, learned on a strong view; and Mean Teacher (Tarvainen and Valpola, NeurIPS 2017), agreement with an
+/// exponential moving average of the student's own weights. Each step draws <c>B</c> labelled and <c>B</c>
+/// unlabelled images; the labelled term is the cross-entropy on a weak view.
+/// </summary>
+public static class ConsistencyTraining
+{
+    /// <summary>Trains <paramref name="model"/> in place with FixMatch's loss: <c>CE(labelled) + FixMatch.Loss(weak u, strong u)</c>.</summary>
+    /// <param name="model">a classifier <c>[N, C, H, W]</c> -> <c>[N, K]</c></param>
+    /// <param name="labelled">the labelled images and labels</param>
+    /// <param name="unlabelled"><c>[U, C, H, W]</c></param>
+    /// <param name="options">steps, batch, views, threshold, seed</param>
+    /// <returns>the history, with the share of unlabelled images above the threshold as "mask rate"</returns>
+    public static TrainHistory FixMatchFit(nn.Module<Tensor, Tensor> model, LabeledImages labelled, Tensor unlabelled, ConsistencyOptions options)
+    {
+        Validate(labelled, unlabelled, options);
+        var strong = options.Strong ?? options.Weak;
+        var draw = Batches(labelled, unlabelled, options);
+        var g = draw.Generator;
+        int b = options.BatchSize;
+        double maskRate = 0;
+        model.train();
+        return Trainer.Run(new TrainOptions { Steps = options.Steps, Title = "FixMatch", ShowProgress = options.ShowProgress, MonitorEvery = Math.Max(1, options.Steps / 4) },
+            optim.Adam(model.parameters(), lr: options.LearningRate), _ =>
+            {
+                var (x, y, u) = draw.Next();
+                var logits = model.call(cat([options.Weak(cat([x, u], 0), g), strong(u, g)], 0));   // [3B, K]
+                var weakU = logits[b..(2 * b)];
+                var strongU = logits[(2 * b)..];
+                using (no_grad()) maskRate = FixMatch.PseudoLabels(weakU, options.Threshold).Mask.mean().item<float>();
+                return CrossEntropy.Hard(logits[..b], y) + FixMatch.Loss(weakU, strongU, options.Threshold);
+            },
+            monitor: () => new Dictionary<string, double> { ["mask rate"] = maskRate });
+    }
+
+    /// <summary>Trains <paramref name="student"/> in place with Mean Teacher: <c>CE(labelled) + w * Consistency(student(view 1 of u),
+    /// teacher(view 2 of u))</c>, the teacher's weights following the student's by EMA after every step.</summary>
+    /// <param name="student">a classifier, trained</param>
+    /// <param name="teacher">a classifier of the same architecture; its weights are first copied from the student, then
+    /// only averaged (frozen for the optimizer). Usually the better of the two to keep.</param>
+    /// <param name="labelled">the labelled images and labels</param>
+    /// <param name="unlabelled"><c>[U, C, H, W]</c></param>
+    /// <param name="options">steps, batch, views, momentum, weight, seed</param>
+    /// <returns>the history</returns>
+    public static TrainHistory MeanTeacherFit(nn.Module<Tensor, Tensor> student, nn.Module<Tensor, Tensor> teacher, LabeledImages labelled,
+        Tensor unlabelled, ConsistencyOptions options)
+    {
+        Validate(labelled, unlabelled, options);
+        if (!(options.TeacherMomentum >= 0 && options.TeacherMomentum < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.TeacherMomentum, "ConsistencyOptions.TeacherMomentum must be in [0, 1).");
+        ModelUtils.CopyWeights(student, teacher);
+        ModelUtils.Freeze(teacher, eval: false);
+        var draw = Batches(labelled, unlabelled, options);
+        var g = draw.Generator;
+        int b = options.BatchSize;
+        student.train(); teacher.train();
+        var history = Trainer.Run(new TrainOptions { Steps = options.Steps, Title = "Mean Teacher", ShowProgress = options.ShowProgress },
+            optim.Adam(student.parameters(), lr: options.LearningRate), _ =>
+            {
+                var (x, y, u) = draw.Next();
+                var logits = student.call(options.Weak(cat([x, u], 0), g));                      // [2B, K]
+                Tensor teacherLogits;
+                using (no_grad()) teacherLogits = teacher.call(options.Weak(u, g));              // [B, K], another view
+                return CrossEntropy.Hard(logits[..b], y) + options.ConsistencyWeight * Consistency.Loss(logits[b..], teacherLogits);
+            },
+            afterStep: _ => ModelUtils.UpdateMomentum(student, teacher, options.TeacherMomentum));
+        teacher.eval();
+        return history;
+    }
+
+    /// <summary>Seeded draws of B labelled (with labels) and B unlabelled images per step.</summary>
+    sealed class MixedBatches(LabeledImages labelled, Tensor unlabelled, int batch, Generator generator)
+    {
+        public Generator Generator { get; } = generator;
+
+        public (Tensor X, Tensor Y, Tensor U) Next()
+        {
+            var li = randint(labelled.Count, [batch], generator: Generator);          // [B]
+            var ui = randint(unlabelled.shape[0], [batch], generator: Generator);     // [B]
+            return (labelled.Images.index_select(0, li), labelled.Labels.index_select(0, li), unlabelled.index_select(0, ui));
+        }
+    }
+
+    static MixedBatches Batches(LabeledImages labelled, Tensor unlabelled, ConsistencyOptions o) =>
+        new(labelled, unlabelled, o.BatchSize, Course.Generator(o.Seed));
+
+    static void Validate(LabeledImages labelled, Tensor unlabelled, ConsistencyOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(labelled);
+        ArgumentNullException.ThrowIfNull(unlabelled);
+        ArgumentNullException.ThrowIfNull(o);
+        if (o.Steps < 1) throw new ArgumentOutOfRangeException(nameof(o), o.Steps, "ConsistencyOptions.Steps must be >= 1.");
+        if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "ConsistencyOptions.BatchSize must be >= 1.");
+        if (unlabelled.dim() != 4 || unlabelled.shape[1] != labelled.Images.shape[1])
+            throw new ArgumentException($"unlabelled must be [U, {labelled.Images.shape[1]}, H, W] like the labelled images; got [{string.Join(", ", unlabelled.shape)}].", nameof(unlabelled));
+        if (unlabelled.shape[0] == 0) throw new ArgumentException("unlabelled is empty.", nameof(unlabelled));
+    }
+}

@@ -20,6 +20,10 @@ public sealed record LinearProbeOptions
     public int BatchSize { get; init; } = 256;
     /// <summary>Fraction of the training features held out for early stopping (0: train <see cref="MaxEpochs"/> epochs).</summary>
     public double HeldOut { get; init; } = 0.1;
+    /// <summary>The fewest held-out features worth stopping on. A smaller held-out split (10% of 10 labels per class is
+    /// 10 images) makes the chosen epoch a coin toss and costs training labels, so below this size nothing is held
+    /// out and the probe trains <see cref="MaxEpochs"/> epochs.</summary>
+    public int MinHeldOut { get; init; } = 50;
     /// <summary>Seed of the split, the initialisation and the shuffling.</summary>
     public long Seed { get; init; }
 }
@@ -88,7 +92,7 @@ public static class LinearProbe
         var y = labels.to(ScalarType.Int64).cpu();
         long n = x.shape[0];
         int nVal = o.HeldOut > 0 ? (int)Math.Floor(n * o.HeldOut) : 0;
-        if (nVal < 1 || n - nVal < 1) nVal = 0;
+        if (nVal < Math.Max(1, o.MinHeldOut) || n - nVal < 1) nVal = 0;
         var perm = randperm(n, generator: g);
         var trainIdx = perm[nVal..];
         var xTrain = x.index_select(0, trainIdx);
@@ -168,5 +172,6 @@ public static class LinearProbe
         if (!(o.WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(o.WeightDecay), o.WeightDecay, "WeightDecay must be non-negative.");
         if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 1.");
         if (!(o.HeldOut >= 0 && o.HeldOut < 1)) throw new ArgumentOutOfRangeException(nameof(o.HeldOut), o.HeldOut, "HeldOut must be in [0, 1).");
+        if (o.MinHeldOut < 0) throw new ArgumentOutOfRangeException(nameof(o.MinHeldOut), o.MinHeldOut, "MinHeldOut must be non-negative.");
     }
 }

@@ -62,13 +62,30 @@ public class ClassifierProtocolTests
     {
         Course.Init(0);
         var g = Course.Generator(3);
-        var x = randn([200, 16], generator: g);
-        var y = randint(0, 3, [200], generator: g); // noise: the held-out loss stops improving early
+        var x = randn([600, 16], generator: g);
+        var y = randint(0, 3, [600], generator: g); // noise: the held-out loss stops improving early
         using var probe = LinearProbe.Fit(x, y, 3, new LinearProbeOptions { Patience = 3, MaxEpochs = 200 });
         probe.Epochs.Should().BeLessThan(200);
         probe.BestEpoch.Should().BeLessThanOrEqualTo(probe.Epochs);
-        probe.Predict(x).shape.Should().Equal(200);
+        probe.Predict(x).shape.Should().Equal(600);
         FluentActions.Invoking(() => LinearProbe.Fit(x, y, 3, new LinearProbeOptions { HeldOut = 1 })).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*HeldOut*");
+        FluentActions.Invoking(() => LinearProbe.Fit(x, y, 3, new LinearProbeOptions { MinHeldOut = -1 })).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*MinHeldOut*");
+    }
+
+    [Fact]
+    public void Probe_on_few_labels_holds_nothing_out_and_trains_every_epoch()
+    {
+        Course.Init(0);
+        var g = Course.Generator(5);
+        var x = randn([100, 16], generator: g);             // 10 labels per class: 10% would be a 10-image held-out split
+        var y = arange(100).remainder(10);
+        using var probe = LinearProbe.Fit(x, y, 10, new LinearProbeOptions { Patience = 2, MaxEpochs = 30 });
+        probe.Epochs.Should().Be(30);
+        probe.BestEpoch.Should().Be(30);
+        double.IsNaN(probe.ValidationAccuracy).Should().BeTrue();
+
+        using var split = LinearProbe.Fit(x, y, 10, new LinearProbeOptions { Patience = 2, MaxEpochs = 30, MinHeldOut = 10 });
+        double.IsNaN(split.ValidationAccuracy).Should().BeFalse();   // the old behaviour, asked for explicitly
     }
 
     [Fact]

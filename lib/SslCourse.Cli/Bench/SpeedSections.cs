@@ -1,4 +1,5 @@
 using SslCourse.Data;
+using SslCourse.Pretraining;
 using SslCourse.Training;
 
 namespace SslCourse.Cli.Bench;
@@ -33,7 +34,8 @@ public static class DataSection
     }
 }
 
-/// <summary>The speed section: img/s of the course's default SimCLR training step and its data share.</summary>
+/// <summary>The speed section: img/s of the course's default SimCLR training step and its data share, then one
+/// training step of every method the course teaches.</summary>
 public static class SpeedSection
 {
     public static Task RunAsync(BenchContext ctx)
@@ -46,6 +48,19 @@ public static class SpeedSection
             ctx.Report.Add(new BenchFigure("speed", $"SimCLR step, ConvNet width {width:0.0}, 2 x 256 images", r.ImagesPerSecond, "img/s",
                 $"median of {steps} steps after 2 warm-up; {r.Threads} threads; data and augmentation {100 * r.DataShare:0.0}% of the step"));
         }
+
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var method in MethodSpeed.Methods)
+        {
+            var m = MethodSpeed.Measure(method, batch: 128, steps: ctx.Quick ? 2 : 5, warmup: ctx.Quick ? 1 : 2, width: 0.5);
+            ctx.Report.Add(new BenchFigure("speed", $"{method} training step, ConvNet width 0.5, batch 128", m.ImagesPerSecond, "img/s",
+                $"source images per second ({m.Inputs} each); median step {m.MedianStepSeconds * 1000:0} ms"));
+            rows.Add([method, m.Inputs, $"{m.ImagesPerSecond:0}", $"{m.MedianStepSeconds * 1000:0}"]);
+        }
+        ctx.Report.Add(new BenchTable("speed", "One training step of each method (procedural colour set, ConvNet width 0.5, 128 source images)",
+            ["method", "encoder inputs per image", "img/s", "ms per step"], rows,
+            $"Median over {(ctx.Quick ? 2 : 5)} steps after warm-up, {TorchSharp.torch.get_num_threads()} threads; views, forward, backward, optimizer and the method's own update (EMA, queue) included. " +
+            "The pretext tasks' loops are timed as a whole (mean step)."));
         return Task.CompletedTask;
     }
 }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using SslCourse.Augment;
+using SslCourse.Data;
+using SslCourse.Models;
+using SslCourse.Training;
+using static TorchSharp.torch;
+
+namespace SslCourse.Pretraining;
+
+/// <summary>The training speed of one method: source images per second of a whole step (views, forward, backward,
+/// optimizer and the method's own update), median over the timed steps.</summary>
+/// <param name="Method">the method's name</param>
+/// <param name="Batch">source images per step</param>
+/// <param name="ImagesPerSecond">Batch / median step time</param>
+/// <param name="MedianStepSeconds">median wall time of a step</param>
+/// <param name="Inputs">what the encoder sees per source image (e.g. "2 views", "4 rotations", "9 tiles")</param>
+public sealed record MethodSpeedResult(string Method, int Batch, double ImagesPerSecond, double MedianStepSeconds, string Inputs);
+
+/// <summary>
+/// Times one training step of every method the course teaches on the procedural colour set, with the same code the
+/// notebooks and <c>ssl-course pretrain</c> use: the registry's methods (<see cref="PretrainMethods"/>) and the pretext
+/// tasks of notebooks 04-06 (<see cref="PretextTraining"/>, whose own loop is timed over its steps).
+/// </summary>
+public static class MethodSpeed
+{
+    /// <summary>Every method timed by <see cref="Measure"/>, in the course's order.</summary>
+    public static IReadOnlyList<string> Methods { get; } = ["supervised", "rotation", "colorization", "context", "jigsaw", "simclr", "moco", "byol", "simsiam"];
+
+    /// <summary>Times <paramref name="steps"/> steps of <paramref name="method"/> after <paramref name="warmup"/> untimed ones.</summary>
+    /// <param name="method">one of <see cref="Methods"/></param>
+    /// <param name="batch">source images per step</param>
+    /// <param name="steps">timed steps (at least 1)</param>
+    /// <param name="warmup">untimed steps first</param>
+    /// <param name="width">the ConvNet's width multiplier</param>
+    public static MethodSpeedResult Measure(string method, int batch = 128, int steps = 5, int warmup = 2, double width = 0.5)
+    {
+        if (!Methods.Contains(method)) throw new ArgumentException($"unknown method '{method}'; expected one of: {string.Join(", ", Methods)}.", nameof(method));
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1.");
+        if (batch < 2) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 2.");
+        using var scope = NewDisposeScope();
+        Course.Reseed(0);
+        var data = new ToyObjects(seed: 0, size: 32).Train(Math.Max(4 * batch, 512));
+        var timed = (PretrainMethods.Names.Contains(method)
+            ? RegistryStepTimes(method, data, batch, steps, warmup, width)
+            : PretextStepTimes(method, data.Images, batch, steps, warmup, width)).Order().ToList();
+        double median = timed[timed.Count / 2];
+        return new MethodSpeedResult(method, batch, batch / median, median, Inputs(method));
+    }
+
+    static string Inputs(string method) => method switch
+    {
+        "rotation" => "4 rotations",
+        "colorization" => "1 lightness image, per-pixel ab bins",
+        "context" => "2 patches",
+        "jigsaw" => "9 tiles",
+        "supervised" => "1 view",
+        _ => "2 views",
+    };
+
+    static List<double> RegistryStepTimes(string method, LabeledImages data, int batch, int steps, int warmup, double width)
+    {
+        var setup = new PretrainSetup(() => new ConvNet(3, width), new ConvNet(3, width).OutputDim, "toy", data.NumClasses, 0);
+        var built = PretrainMethods.Get(method).Build(setup);
+        built.Model.train();
+        var optimizer = optim.Adam(built.Parameters, lr: 1e-3);
+        var loader = new DataLoader(data, batch, seed: 0, dropLast: true, views: built.Views);
+        using var batches = loader.Forever().GetEnumerator();
+        var times = new List<double>();
+        for (int s = 0; s < warmup + steps; s++)
+        {
+            using var stepScope = NewDisposeScope();
+            var watch = Stopwatch.StartNew();
+            batches.MoveNext();
+            optimizer.zero_grad();
+            built.Loss(batches.Current).backward();
+            optimizer.step();
+            built.AfterStep?.Invoke(s / (double)(warmup + steps));
+            if (s >= warmup) times.Add(watch.Elapsed.TotalSeconds);
+        }
+        return times;
+    }
+
+    /// <summary>The pretext loops run as a whole, so their steps cannot be timed one by one: a first run of the warm-up
+    /// steps pays the one-off costs, then every step of a second run is credited with that run's mean step time.</summary>
+    static List<double> PretextStepTimes(string method, Tensor images, int batch, int steps, int warmup, double width)
+    {
+        double Run(int n)
+        {
+            var options = new PretextOptions { Steps = n, BatchSize = batch, ShowProgress = false };
+            var encoder = new ConvNet(3, width);
+            var watch = Stopwatch.StartNew();
+            _ = method switch
+            {
+                "colorization" => PretextTraining.Colorization(encoder, images, AbBins.Default, options),
+                "context" => PretextTraining.Context(encoder, images, new ContextPairs(patch: 9, gap: 1, jitter: 1), options),
+                _ => PretextTraining.Jigsaw(encoder, images, new Jigsaw(GreedyPermutations.Greedy(100), gap: 2), options),
+            };
+            return watch.Elapsed.TotalSeconds / n;
+        }
+        if (warmup > 0) Run(warmup);
+        return Enumerable.Repeat(Run(steps), steps).ToList();
+    }
+}

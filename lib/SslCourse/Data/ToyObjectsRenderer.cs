@@ -376,6 +376,15 @@ internal static unsafe class ToyObjectsRenderer
     /// <summary>Bilinear 2x (or any factor) upsampling of a planar [3, n, n] image into [3, size, size].</summary>
     static void Upsample(float* src, int n, float* dst, int size)
     {
+        // the source columns and their weights are the same in every row and channel
+        int* left = stackalloc int[size], right = stackalloc int[size];
+        float* weight = stackalloc float[size];
+        for (int x = 0; x < size; x++)
+        {
+            float sx = Math.Clamp((x + 0.5f) * n / size - 0.5f, 0, n - 1);
+            left[x] = (int)sx; right[x] = Math.Min(left[x] + 1, n - 1);
+            weight[x] = sx - left[x];
+        }
         for (int c = 0; c < 3; c++)
         {
             float* s = src + c * n * n, d = dst + c * size * size;
@@ -384,13 +393,13 @@ internal static unsafe class ToyObjectsRenderer
                 float sy = Math.Clamp((y + 0.5f) * n / size - 0.5f, 0, n - 1);
                 int y0 = (int)sy, y1 = Math.Min(y0 + 1, n - 1);
                 float wy = sy - y0;
+                float* r0 = s + y0 * n, r1 = s + y1 * n;
                 for (int x = 0; x < size; x++)
                 {
-                    float sx = Math.Clamp((x + 0.5f) * n / size - 0.5f, 0, n - 1);
-                    int x0 = (int)sx, x1 = Math.Min(x0 + 1, n - 1);
-                    float wx = sx - x0;
-                    float top = s[y0 * n + x0] + (s[y0 * n + x1] - s[y0 * n + x0]) * wx;
-                    float bottom = s[y1 * n + x0] + (s[y1 * n + x1] - s[y1 * n + x0]) * wx;
+                    int x0 = left[x], x1 = right[x];
+                    float wx = weight[x];
+                    float top = r0[x0] + (r0[x1] - r0[x0]) * wx;
+                    float bottom = r1[x0] + (r1[x1] - r1[x0]) * wx;
                     d[y * size + x] = top + (bottom - top) * wy;
                 }
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SslCourse.Data;
@@ -88,6 +89,7 @@ internal struct Prim
     }
 
     /// <summary>Signed distance (object units, negative inside) of the point (u, v).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly float Distance(float u, float v)
     {
         float x = u - P0, y = v - P1;
@@ -126,6 +128,7 @@ internal struct Prim
     }
     /// <summary><see cref="Distance"/> of eight points at once: the same operations in the same order per lane, so
     /// the same bits (the star's sector arithmetic has no vector form and runs lane by lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly Vector256<float> Distance(Vector256<float> u, Vector256<float> v)
     {
         Vector256<float> x = u - Vector256.Create(P0), y = v - Vector256.Create(P1);
@@ -174,6 +177,7 @@ internal static unsafe class SdfCanvas
 {
     /// <summary>Draws <paramref name="prims"/> in order (painter's algorithm) at <paramref name="at"/>, with a vertical
     /// light gradient: colours are multiplied by <c>1 - shade * v</c> (lit from above in the object's frame).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Draw(float* img, int size, in Placement at, ReadOnlySpan<Prim> prims, float shade)
     {
         int plane = size * size;
@@ -226,6 +230,7 @@ internal static unsafe class SdfCanvas
 
     /// <summary>The pixels x .. x + 7 of one row, as the scalar loop of <see cref="Draw"/> draws them (the same
     /// operations in the same order per lane, so the same bits): <paramref name="at"/> points at pixel x of plane 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void DrawEight(float* at, int plane, int size, int x, float dy, in Placement where, ReadOnlySpan<Prim> prims,
         float shade, float cos, float sin, float inv, float mirror, float pixel, float invPixel,
         float minU, float maxU, float minV, float maxV)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SslCourse.Data;
@@ -6,6 +7,8 @@ namespace SslCourse.Data;
 /// Draws one image of <see cref="ToyObjects"/>: a textured background, clutter behind, the object, clutter and an
 /// occluder in front, pixel noise. Every random choice comes from a <see cref="HashRng"/> seeded by (seed, index),
 /// so images are independent of each other and of the order they are drawn in.
+/// <para>The drawing methods (here and in <see cref="SdfCanvas"/>) are compiled fully optimised at their first call
+/// (AggressiveOptimization): with tiered compilation the first thousands of images ran unoptimised vector code.</para>
 /// </summary>
 internal static unsafe class ToyObjectsRenderer
 {
@@ -36,6 +39,7 @@ internal static unsafe class ToyObjectsRenderer
     static readonly Rgb Black = new(0.06f, 0.06f, 0.07f), White = new(0.96f, 0.96f, 0.96f);
 
     /// <summary>Renders image <paramref name="index"/> into <paramref name="dst"/> (planar [3, size, size], 0..1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Render(float* dst, int size, ToyVariant variant, long seed, long index)
     {
         var rng = new HashRng(seed, index, (ulong)variant + 1);
@@ -52,6 +56,7 @@ internal static unsafe class ToyObjectsRenderer
         AddNoise(dst, size, ref rng, variant == ToyVariant.DomainShift ? 0.06f : 0.035f);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Compose(float* img, int size, ToyVariant variant, ref HashRng rng, int cls, int sub)
     {
         Background(img, size, variant, ref rng);
@@ -259,6 +264,7 @@ internal static unsafe class ToyObjectsRenderer
 
     /// <summary>Fills the image with a texture: gradients, stripes, checks and waves in the standard domain;
     /// dots, rings and grain in the shifted domain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Background(float* img, int size, ToyVariant variant, ref HashRng rng)
     {
         bool shifted = variant == ToyVariant.DomainShift;
@@ -323,6 +329,7 @@ internal static unsafe class ToyObjectsRenderer
 
     /// <summary>One row of a separable texture: t = ax[x] * ay + bx[x] * by + ox[x] + oy, colour a + (b - a) t
     /// written to the three planes at <paramref name="row"/>; eight pixels at a time where the CPU allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Blend(float* row, int plane, int size, Rgb a, Rgb b, ReadOnlySpan<float> ax, float ay,
         ReadOnlySpan<float> bx, float by, ReadOnlySpan<float> ox, float oy)
     {
@@ -350,6 +357,7 @@ internal static unsafe class ToyObjectsRenderer
 
     /// <summary>Adds uniform noise in [-amplitude, amplitude] from a per-pixel hash and clamps to 0..1; eight pixels
     /// at a time where the CPU has 256-bit vectors (the same operations in the same order, so the same bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void AddNoise(float* img, int size, ref HashRng rng, float amplitude)
     {
         uint s = (uint)rng.NextULong();
@@ -374,6 +382,7 @@ internal static unsafe class ToyObjectsRenderer
     }
 
     /// <summary>Bilinear 2x (or any factor) upsampling of a planar [3, n, n] image into [3, size, size].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Upsample(float* src, int n, float* dst, int size)
     {
         // the source columns and their weights are the same in every row and channel

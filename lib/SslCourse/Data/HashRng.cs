@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace SslCourse.Data;
 
 /// <summary>
@@ -28,6 +30,15 @@ internal struct HashRng
         x ^= x >> 16; x *= 0x7FEB352DU;
         x ^= x >> 15; x *= 0x846CA68BU;
         x ^= x >> 16;
+        return x;
+    }
+
+    /// <summary><see cref="Hash32(uint)"/> of eight values at once (the same bits in every lane).</summary>
+    public static Vector256<uint> Hash32(Vector256<uint> x)
+    {
+        x ^= x >>> 16; x *= 0x7FEB352DU;
+        x ^= x >>> 15; x *= 0x846CA68BU;
+        x ^= x >>> 16;
         return x;
     }
 

@@ -159,7 +159,7 @@ public static class QualitySection
         int steps, batch;
         if (PretrainMethods.Names.Contains(method))
         {
-            (steps, batch) = (ctx.Quick ? 3 : method is "supervised" ? 300 : method is "rotation" ? 80 : 120, 128);
+            (steps, batch) = (ctx.Quick ? 3 : method switch { "supervised" => 200, "rotation" => 60, "moco" => 80, _ => 60 }, 128);
             var result = Pretrainer.Run(new PretrainOptions
             {
                 Method = method, Dataset = dataset, Minutes = null, Steps = steps, BatchSize = batch, Width = Width,
@@ -169,7 +169,7 @@ public static class QualitySection
         }
         else
         {
-            (steps, batch) = (ctx.Quick ? 3 : 300, 64);
+            (steps, batch) = (ctx.Quick ? 3 : 150, 64);
             var options = new PretextOptions { Steps = steps, BatchSize = batch, Seed = 0, ShowProgress = false };
             var fresh = new ConvNet(channels, Width);
             var run = method switch
@@ -237,7 +237,7 @@ public static class QualitySection
     {
         Console.WriteLine($"    {dataset}: semi-supervised (10 labels per class)");
         const int perClass = 10;
-        int warmSteps = ctx.Quick ? 5 : 300, extraSteps = ctx.Quick ? 5 : 150, batch = 32;
+        int warmSteps = ctx.Quick ? 5 : 200, extraSteps = ctx.Quick ? 5 : 100, batch = 32;
         int classes = pool.NumClasses, channels = (int)pool.Images.shape[1], side = (int)pool.Images.shape[2];
         var weak = new RandomResizedCrop(side, scaleMin: 0.6, ratioMin: 0.9, ratioMax: 1.1, flipProbability: 0.5);
         Func<Tensor, Generator, Tensor> strong = channels == 3 ? ViewRecipes.SimClr(side, strength: 0.5, blur: false, scaleMin: 0.3).Apply : StepBenchmarks.Augment;

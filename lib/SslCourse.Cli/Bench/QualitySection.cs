@@ -107,6 +107,9 @@ public static class QualitySection
                 ["MoCo v2+", "91.88", "same", "solo-learn README"],
                 ["BYOL", "92.58", "same", "solo-learn README"],
                 ["SimSiam", "67.7", "ImageNet linear top-1, ResNet-50, 100 epochs, batch 512, 8 GPUs", "Chen and He, CVPR 2021"],
+                ["FixMatch", "94.93 / 88.61", "CIFAR-10 test accuracy with 250 / 40 labels (25 / 4 per class), Wide ResNet-28-2, about a million steps on GPUs", "Sohn et al., NeurIPS 2020 (abstract)"],
+                ["Mean Teacher", "78.57", "STL-10 with 1,000 labels, in FixMatch's comparison (same network and training for every method)", "Sohn et al., NeurIPS 2020"],
+                ["Pseudo-labels", "72.01", "same", "Sohn et al., NeurIPS 2020"],
             ],
             "Ours: a 4-layer ConvNet, minutes of 2-core CPU, 32x32 procedural images or 28x28 Fashion-MNIST. The literature: large encoders, GPU-days. Compare orderings, not values."));
         return Task.CompletedTask;

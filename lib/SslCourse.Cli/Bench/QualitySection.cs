@@ -39,7 +39,7 @@ public static class QualitySection
     const double Width = 0.5;
 
     /// <summary>The methods the course teaches, in its order; each gets a row on each dataset where it applies.</summary>
-    static readonly string[] Methods = ["supervised", "rotation", "colorization", "context", "jigsaw", "simclr", "moco", "byol", "simsiam"];
+    static IReadOnlyList<string> Methods => CourseMethods.All;
 
     /// <summary>An encoder of a table row: how to build it, what it sees of an image, and where it came from.</summary>
     sealed record Row(string Name, Func<nn.Module<Tensor, Tensor>> Make, Func<Tensor, Tensor> Input, string Budget, string Seed);
@@ -68,7 +68,7 @@ public static class QualitySection
                     for (int d = 0; d < draws; d++)
                     {
                         var (idx, _) = LabelSplit.Split(pool.Labels, k, Course.Generator(100 + d));
-                        var options = new LinearProbeOptions { Seed = d, HeldOut = k < 10 ? 0 : 0.1, MaxEpochs = 100 };
+                        var options = new LinearProbeOptions { Seed = d };   // fewer than MinHeldOut held out: no early stopping
                         accs.Add(LinearProbe.Evaluate(fPool.index_select(0, idx), pool.Labels.index_select(0, idx), fTest, test.Labels, classes, options).TestAccuracy);
                     }
                     cells.Add(Format(accs));
@@ -174,14 +174,7 @@ public static class QualitySection
         {
             (steps, batch) = (ctx.Quick ? 3 : 150, 64);
             var options = new PretextOptions { Steps = steps, BatchSize = batch, Seed = 0, ShowProgress = false };
-            var fresh = new ConvNet(channels, Width);
-            var run = method switch
-            {
-                "colorization" => PretextTraining.Colorization(fresh, pool.Images, AbBins.Default, options),
-                "context" => PretextTraining.Context(fresh, pool.Images, new ContextPairs(patch: pool.Images.shape[2] >= 31 ? 9 : 8, gap: 1, jitter: 1), options),
-                "jigsaw" => PretextTraining.Jigsaw(fresh, pool.Images, new Jigsaw(GreedyPermutations.Greedy(100), gap: 2), options),
-                _ => throw new InvalidOperationException($"no bench recipe for method '{method}'."),
-            };
+            var run = CourseMethods.TrainPretext(method, new ConvNet(channels, Width), pool.Images, options);
             encoder = run.Encoder;
             input = run.Input;
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SslCourse.Augment;
 using SslCourse.Data;
 using SslCourse.Models;
 using SslCourse.Training;
@@ -23,8 +22,8 @@ public sealed record MethodSpeedResult(string Method, int Batch, double ImagesPe
 /// </summary>
 public static class MethodSpeed
 {
-    /// <summary>Every method timed by <see cref="Measure"/>, in the course's order.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["supervised", "rotation", "colorization", "context", "jigsaw", "simclr", "moco", "byol", "simsiam"];
+    /// <summary>Every method timed by <see cref="Measure"/>, in the course's order (<see cref="CourseMethods.All"/>).</summary>
+    public static IReadOnlyList<string> Methods => CourseMethods.All;
 
     /// <summary>Times <paramref name="steps"/> steps of <paramref name="method"/> after <paramref name="warmup"/> untimed ones.</summary>
     /// <param name="method">one of <see cref="Methods"/></param>
@@ -89,12 +88,7 @@ public static class MethodSpeed
             var options = new PretextOptions { Steps = n, BatchSize = batch, ShowProgress = false };
             var encoder = new ConvNet(3, width);
             var watch = Stopwatch.StartNew();
-            _ = method switch
-            {
-                "colorization" => PretextTraining.Colorization(encoder, images, AbBins.Default, options),
-                "context" => PretextTraining.Context(encoder, images, new ContextPairs(patch: 9, gap: 1, jitter: 1), options),
-                _ => PretextTraining.Jigsaw(encoder, images, new Jigsaw(GreedyPermutations.Greedy(100), gap: 2), options),
-            };
+            CourseMethods.TrainPretext(method, encoder, images, options);
             return watch.Elapsed.TotalSeconds / n;
         }
         if (warmup > 0) Run(warmup);

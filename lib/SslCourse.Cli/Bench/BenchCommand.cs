@@ -103,6 +103,11 @@ public static class NotebookTimings
         }
         var header = new List<string> { "notebook" };
         foreach (var b in budgets) { header.Add($"{b} wall time"); header.Add($"{b} peak RSS"); }
+        var full = ctx.Report.Figures.Where(f => f.Section == "notebooks" && f.Name.EndsWith($"at {budgets[^1]}", StringComparison.Ordinal)).ToList();
+        if (full.Count > 0)
+            ctx.Report.Add("notebooks", $"notebooks-{budgets[^1]}.png", $"wall time of every notebook at {budgets[^1]}", SslCourse.Display.Chart.Bars(
+                full.Select(f => f.Name.Split('-')[0]).ToArray(), [new SslCourse.Display.Series("seconds", full.Select(f => f.Value ?? double.NaN).ToArray())],
+                title: $"Notebook wall time at {budgets[^1]} (own process, start included)", yLabel: "s", valueFormat: "0").WithSize(1000, 380), ctx.OutDir);
         ctx.Report.Add(new BenchTable("notebooks", "Notebook wall time and peak memory", header, rows,
             "Each notebook runs in its own `ssl-course run` process (kernel start and library load included); peak RSS is that process's VmHWM."));
         return Task.CompletedTask;

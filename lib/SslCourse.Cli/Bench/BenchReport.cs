@@ -38,6 +38,20 @@ public sealed class BenchReport
         lock (_gate) Tables.Add(table);
     }
 
+    /// <summary>Writes a chart as <c>charts/&lt;file&gt;</c> under <paramref name="outDir"/> (to a temporary file, then
+    /// moved into place) and lists it for RESULTS.md, below the section's tables.</summary>
+    public void Add(string section, string file, string caption, Display.IPngRenderable chart, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        if (file.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || !file.EndsWith(".png", StringComparison.Ordinal))
+            throw new ArgumentException($"chart file '{file}': expected a plain file name ending in .png.", nameof(file));
+        var path = Path.Combine(outDir, "charts", file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        AtomicFile.WriteAllBytes(path, chart.ToPng());
+        lock (_gate) Charts.Add((section, $"charts/{file}", caption));
+        Console.WriteLine($"  [{section}] chart {path}");
+    }
+
     /// <summary>Writes RESULTS.md and results.json into <paramref name="dir"/> (atomically, file by file).</summary>
     public void Write(string dir, string environment, string command)
     {

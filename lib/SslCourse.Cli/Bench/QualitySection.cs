@@ -1,6 +1,7 @@
 using System.Globalization;
 using SslCourse.Augment;
 using SslCourse.Data;
+using SslCourse.Display;
 using SslCourse.Evaluation;
 using SslCourse.Models;
 using SslCourse.Pretraining;
@@ -54,6 +55,7 @@ public static class QualitySection
             var (pool, test) = Data(dataset, ctx.Quick);
             int classes = pool.NumClasses, channels = (int)pool.Images.shape[1];
             var rows = new List<IReadOnlyList<string>>();
+            var tenPerClass = new List<(string Name, double Mean)>();
             foreach (var row in Encoders(ctx, dataset, pool, channels))
             {
                 using var inner = NewDisposeScope();
@@ -72,6 +74,7 @@ public static class QualitySection
                         accs.Add(LinearProbe.Evaluate(fPool.index_select(0, idx), pool.Labels.index_select(0, idx), fTest, test.Labels, classes, options).TestAccuracy);
                     }
                     cells.Add(Format(accs));
+                    if (k == 10) tenPerClass.Add((row.Name, 100 * accs.Average()));
                     ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {row.Name}, linear probe, {k} labels per class", 100 * accs.Average(), "%",
                         $"mean of {draws} label draw(s){(draws > 1 ? $", std {100 * Std(accs):0.0}" : "")}; {row.Budget}; seed {row.Seed}"));
                 }
@@ -85,13 +88,18 @@ public static class QualitySection
                 encoder.Dispose();
             }
 
-            rows.Add(ScratchRow(ctx, dataset, pool, test, draws));
+            var scratchRow = ScratchRow(ctx, dataset, pool, test, draws);
+            rows.Add(scratchRow);
+            tenPerClass.Add(("scratch", double.Parse(scratchRow[2].Split(' ')[0], CultureInfo.InvariantCulture)));
             ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: test accuracy (%)",
                 ["encoder", "probe, 1/class", "probe, 10/class", "probe, 100/class", $"probe, all {pool.Count:N0}", "kNN k=20, all", "pre-training budget", "seed"], rows,
                 $"Every encoder is the course's ConvNet at width {Width} (16-32-64-128 channels, 128-d features). Labelled pool: the first {pool.Count:N0} " +
                 $"training images; test: the first {test.Count:N0} test images. Probe cells: mean ± std over {draws} label draw(s) (the same draws for every " +
                 "encoder). Checkpoints come from data/checkpoints/ (their manifests give the command that made them); methods without a shipped checkpoint " +
                 "are pre-trained here, for the budget in the row, with the same library code (`ssl-course pretrain` or the notebooks' `PretextTraining`)."));
+            ctx.Report.Add("quality", $"probe10-{dataset}.png", $"{Title(dataset)}: 10 labels per class", Chart.Bars(
+                tenPerClass.Select(r => r.Name.Split(" (")[0].Replace($"-{dataset}", "")).ToArray(), [new Series("test accuracy (%)", tenPerClass.Select(r => r.Mean).ToArray())],
+                title: $"{Title(dataset)}: 10 labels per class, linear probe (scratch: trained end to end)", yLabel: "%", valueFormat: "0.0").WithSize(1300, 420), ctx.OutDir);
             SemiSupervisedTable(ctx, dataset, pool, test, draws);
         }
 

@@ -61,6 +61,9 @@ public static class SpeedSection
             ["method", "encoder inputs per image", "img/s", "ms per step"], rows,
             $"Median over {(ctx.Quick ? 2 : 5)} steps after warm-up, {TorchSharp.torch.get_num_threads()} threads; views, forward, backward, optimizer and the method's own update (EMA, queue) included. " +
             "The pretext tasks' loops are timed as a whole (mean step)."));
+        ctx.Report.Add("speed", "method-steps.png", "one training step of each method", SslCourse.Display.Chart.Bars(
+            rows.Select(r => r[0]).ToArray(), [new SslCourse.Display.Series("source images per second", rows.Select(r => double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray())],
+            title: "One training step, ConvNet width 0.5, 128 source images", yLabel: "img/s", valueFormat: "0").WithSize(1000, 380), ctx.OutDir);
         return Task.CompletedTask;
     }
 }

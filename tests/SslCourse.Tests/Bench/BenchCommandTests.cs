@@ -1,5 +1,7 @@
 using System.Text.Json;
 using FluentAssertions;
+using SslCourse.Cli.Bench;
+using SslCourse.Display;
 using Xunit;
 
 namespace SslCourse.Tests.Bench;
@@ -29,5 +31,22 @@ public class BenchCommandTests
         var list = CliProcess.Run(Repo.Root, TimeSpan.FromMinutes(2), "bench", "--list");
         list.ExitCode.Should().Be(0, list.All);
         foreach (var section in new[] { "data", "speed", "peer", "quality", "notebooks" }) list.Stdout.Should().Contain(section);
+    }
+
+    [Fact]
+    public void Charts_are_written_under_charts_and_referenced_from_the_results()
+    {
+        Course.Init(0);
+        var outDir = Repo.TempDir("bench-charts");
+        var report = new BenchReport();
+        report.Add(new BenchFigure("speed", "a step", 12.5, "img/s"));
+        report.Add("speed", "steps.png", "one step per method", Chart.Bars(["a", "b"], [new Series("img/s", [1.0, 2.0])]), outDir);
+        report.Write(outDir, "test machine", "ssl-course bench --only speed");
+        var png = File.ReadAllBytes(Path.Combine(outDir, "charts", "steps.png"));
+        png.Take(4).Should().Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' });
+        File.ReadAllText(Path.Combine(outDir, "RESULTS.md")).Should().Contain("![one step per method](charts/steps.png)");
+        File.ReadAllText(Path.Combine(outDir, "results.json")).Should().Contain("charts/steps.png");
+        var bad = () => report.Add("speed", "../x.png", "escape", Chart.Bars(["a"], [new Series("v", [1.0])]), outDir);
+        bad.Should().Throw<ArgumentException>().WithMessage("*'../x.png'*");
     }
 }

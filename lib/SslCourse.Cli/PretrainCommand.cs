@@ -7,11 +7,11 @@ namespace SslCourse.Cli;
 /// checkpoint (weights + JSON manifest, atomically) with its measured kNN and linear-probe accuracy.</summary>
 public static class PretrainCommand
 {
-    public const string Usage = "pretrain <method> --minutes N [--dataset toy|toy-shift|fmnist] [--seed S] [--out DIR] [--steps N] [--images N] [--batch N] [--width W] [--tag NAME] [--quiet] [--list]";
+    public const string Usage = "pretrain <method> --minutes N [--dataset toy|toy-shift|fmnist] [--seed S] [--out DIR] [--steps N] [--images N] [--batch N] [--width W] [--lr LR] [--wd WD] [--tag NAME] [--quiet] [--list]";
 
     public static Task<int> RunAsync(string[] argv)
     {
-        var args = new Args(argv, ["minutes", "dataset", "seed", "out", "steps", "images", "batch", "width", "lr", "tag"], ["quiet", "list"]);
+        var args = new Args(argv, ["minutes", "dataset", "seed", "out", "steps", "images", "batch", "width", "lr", "wd", "tag"], ["quiet", "list"]);
         if (args.Flag("list"))
         {
             foreach (var pm in PretrainMethods.All) Console.WriteLine($"{pm.Name,-11} {pm.Summary}");
@@ -41,6 +41,7 @@ public static class PretrainCommand
             BatchSize = args.Get("batch") is { } b ? (int)PositiveInt("batch", b) : defaults.BatchSize,
             Width = args.Get("width") is { } w ? Positive("width", w) : defaults.Width,
             LearningRate = args.Get("lr") is { } lr ? Positive("lr", lr) : defaults.LearningRate,
+            WeightDecay = args.Get("wd") is { } wd ? NonNegative("wd", wd) : defaults.WeightDecay,
             ShowProgress = !args.Flag("quiet"),
             Command = "ssl-course pretrain " + string.Join(' ', argv.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)),
         };
@@ -66,6 +67,10 @@ public static class PretrainCommand
     static double Positive(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
             ? v : throw new UsageException($"--{name} '{value}': expected a positive number.");
+
+    static double NonNegative(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v)
+            ? v : throw new UsageException($"--{name} '{value}': expected a number >= 0.");
 
     static long PositiveInt(string name, string value) =>
         long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 && v <= int.MaxValue

@@ -50,7 +50,8 @@ public static class Course
     /// (<c>SSL_COURSE_DEVICE=cpu</c> forces the CPU).</summary>
     public static torch.Device Device { get; private set; } = null!;
 
-    /// <summary>Loads TorchSharp (see <see cref="TorchLoader"/>), sets the thread count and seeds torch.
+    /// <summary>Tunes glibc's allocator for libtorch (<see cref="NativeAllocator"/>), loads TorchSharp
+    /// (see <see cref="TorchLoader"/>), sets the thread count and seeds torch.
     /// Safe to call more than once; each call reseeds.</summary>
     /// <param name="seed">Seed for torch's global generator.</param>
     /// <param name="threads">Intra-op threads; default <c>SSL_COURSE_THREADS</c> or the number of cores (at most 8).</param>
@@ -60,6 +61,7 @@ public static class Course
         {
             if (!_initialised)
             {
+                NativeAllocator.Tune();
                 TorchLoader.Load();
                 if (Backend == "cuda") torch.InitializeDeviceType(DeviceType.CUDA);
                 int n = threads
@@ -89,7 +91,7 @@ public static class Course
     public static string Describe()
     {
         var ts = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0];
-        return $"SslCourse {Version} | TorchSharp {ts} (libtorch {torch.__version__}) | device {Device.type.ToString().ToLowerInvariant()} | {torch.get_num_threads()} threads | budget {Budget.ToString().ToLowerInvariant()} | seed {Seed}";
+        return $"SslCourse {Version} | TorchSharp {ts} (libtorch {torch.__version__}) | device {Device.type.ToString().ToLowerInvariant()} | {torch.get_num_threads()} threads{(NativeAllocator.IsTuned ? "" : " (system malloc)")} | budget {Budget.ToString().ToLowerInvariant()} | seed {Seed}";
     }
 
     /// <summary>The notebooks' setup: <see cref="Init"/>, registers the display formatters, prints <see cref="Describe"/>.</summary>

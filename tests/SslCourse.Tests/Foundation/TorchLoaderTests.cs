@@ -38,6 +38,20 @@ public class TorchLoaderTests
     }
 
     [Fact]
+    public void Init_keeps_glibc_from_returning_libtorchs_buffers_after_every_step()
+    {
+        Course.Init();
+        if (!OperatingSystem.IsLinux() || string.Equals(Environment.GetEnvironmentVariable("SSL_COURSE_MALLOC"), "system", StringComparison.OrdinalIgnoreCase))
+        {
+            NativeAllocator.IsTuned.Should().BeFalse();
+            return;
+        }
+        NativeAllocator.IsTuned.Should().BeTrue("mallopt accepts the three settings on glibc");
+        NativeAllocator.Tune().Should().BeTrue("a second call keeps the first one's outcome");
+        Course.Describe().Should().NotContain("system malloc");
+    }
+
+    [Fact]
     public void Seeded_runs_repeat()
     {
         Course.Init(seed: 7);

@@ -13,6 +13,7 @@ public static class Cli
         ("release", ReleaseCommand.Usage, ReleaseCommand.RunAsync),
         ("grade", GradeCommand.Usage, GradeCommand.RunAsync),
         ("grade-worker", "", GradeWorkerCommand.RunAsync), // internal: the child process of grade
+        ("bench-step", "", Bench.BenchStepCommand.RunAsync), // internal: one step benchmark in a fresh process
         ("bench", "bench [--only SECTION,...] [--quick] [--out DIR] [--list]", Bench.BenchCommand.RunAsync),
         ("export", ExportCommand.Usage, ExportCommand.RunAsync),
         ("pretrain", PretrainCommand.Usage, PretrainCommand.RunAsync),

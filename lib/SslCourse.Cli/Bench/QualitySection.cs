@@ -170,7 +170,7 @@ public static class QualitySection
         int steps, batch;
         if (PretrainMethods.Names.Contains(method))
         {
-            (steps, batch) = (ctx.Quick ? 3 : method switch { "supervised" => 200, "rotation" => 60, "moco" => 80, _ => 60 }, 128);
+            (steps, batch) = (ctx.Quick ? 3 : method switch { "supervised" => 400, "rotation" => 300, _ => 600 }, 128);
             var result = Pretrainer.Run(new PretrainOptions
             {
                 Method = method, Dataset = dataset, Minutes = null, Steps = steps, BatchSize = batch, Width = Width,
@@ -180,7 +180,7 @@ public static class QualitySection
         }
         else
         {
-            (steps, batch) = (ctx.Quick ? 3 : 150, 64);
+            (steps, batch) = (ctx.Quick ? 3 : 800, 64);
             var options = new PretextOptions { Steps = steps, BatchSize = batch, Seed = 0, ShowProgress = false };
             var run = CourseMethods.TrainPretext(method, new ConvNet(channels, Width), pool.Images, options);
             encoder = run.Encoder;

@@ -49,6 +49,8 @@ public static class SpeedSection
                 $"median of {steps} steps after 2 warm-up; {r.Threads} threads; data and augmentation {100 * r.DataShare:0.0}% of the step"));
         }
 
+        Allocator(ctx, steps);
+
         var rows = new List<IReadOnlyList<string>>();
         foreach (var method in MethodSpeed.Methods)
         {
@@ -65,6 +67,33 @@ public static class SpeedSection
             rows.Select(r => r[0]).ToArray(), [new SslCourse.Display.Series("source images per second", rows.Select(r => double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)).ToArray())],
             title: "One training step, ConvNet width 0.5, 128 source images", yLabel: "img/s", valueFormat: "0").WithSize(1000, 380), ctx.OutDir);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The SimCLR step (width 0.5) in fresh processes, alternately with the allocator settings of
+    /// <see cref="SslCourse.Native.NativeAllocator"/> and with glibc's defaults (<c>SSL_COURSE_MALLOC=system</c>).</summary>
+    static void Allocator(BenchContext ctx, int steps)
+    {
+        int rounds = ctx.Quick ? 1 : 3;
+        var rows = new List<IReadOnlyList<string>>();
+        var ratios = new List<double>();
+        for (int r = 1; r <= rounds; r++)
+        {
+            var tuned = BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string>(), 256, steps, 0.5);
+            var plain = BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string> { ["SSL_COURSE_MALLOC"] = "system" }, 256, steps, 0.5);
+            if (!tuned.Tuned)
+            {
+                ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc", null, "", "not measured: the allocator cannot be tuned here (not Linux with glibc)"));
+                return;
+            }
+            ratios.Add(tuned.ImagesPerSecond / plain.ImagesPerSecond);
+            rows.Add([r.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{tuned.ImagesPerSecond:0}", $"{plain.ImagesPerSecond:0}", $"{ratios[^1]:0.00}"]);
+        }
+        ctx.Report.Add(new BenchTable("speed", "SimCLR step (width 0.5, 2 x 256 images) in fresh processes: malloc as Course.Init tunes it, and glibc's defaults, alternated",
+            ["round", "tuned img/s", "glibc defaults img/s", "ratio"], rows,
+            "`Course.Init` sets glibc's mmap threshold (32 MiB), trim threshold (256 MiB) and top pad (64 MiB) so that libtorch's per-step buffers are reused instead of being " +
+            "mapped and faulted in afresh every step; `SSL_COURSE_MALLOC=system` keeps the defaults."));
+        ratios.Sort();
+        ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc (median of rounds)", ratios[ratios.Count / 2], "x", $"{rounds} alternated round(s) of {steps} steps, fresh processes"));
     }
 }
 
@@ -85,7 +114,7 @@ public static class PeerSection
         var rounds = StepBenchmarks.CompareWithPeer(script, rounds: ctx.Quick ? 1 : 3, batch: 256, steps: ctx.Quick ? 4 : 10, python: python);
         var rows = rounds.Select(r => (IReadOnlyList<string>)[r.Round.ToString(), $"{r.TorchSharp:0}", $"{r.PyTorch:0}", $"{r.Ratio:0.00}"]).ToList();
         ctx.Report.Add(new BenchTable("peer", "SimCLR step, 2 x 256 images, default ConvNet: TorchSharp and PyTorch alternated", ["round", "TorchSharp img/s", "PyTorch img/s", "ratio"], rows,
-            $"PyTorch {PythonTorchVersion(python)} from {python}; the same threads, batch, steps and architecture; goal: ratio >= 0.9."));
+            $"PyTorch {PythonTorchVersion(python)} from {python}; the same threads, batch, steps and architecture{(SslCourse.Native.NativeAllocator.IsTuned ? " and malloc settings (glibc's MALLOC_* variables)" : "")}; goal: ratio >= 0.9."));
         var ratios = rounds.Select(r => r.Ratio).Order().ToList();
         ctx.Report.Add(new BenchFigure("peer", "TorchSharp / PyTorch, SimCLR step (median of rounds)", ratios[ratios.Count / 2], "x", $"{rounds.Count} alternated round(s); goal >= 0.9"));
         return Task.CompletedTask;

@@ -34,6 +34,20 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void A_step_measured_in_a_child_process_reports_its_allocator()
+    {
+        var tuned = BenchStepCommand.InChild(Repo.Root, new Dictionary<string, string>(), batch: 8, steps: 1, width: 0.5);
+        var plain = BenchStepCommand.InChild(Repo.Root, new Dictionary<string, string> { ["SSL_COURSE_MALLOC"] = "system" }, batch: 8, steps: 1, width: 0.5);
+        tuned.ImagesPerSecond.Should().BePositive();
+        plain.ImagesPerSecond.Should().BePositive();
+        tuned.Tuned.Should().Be(OperatingSystem.IsLinux());
+        plain.Tuned.Should().BeFalse("SSL_COURSE_MALLOC=system keeps glibc's defaults");
+        var bad = CliProcess.Run(Repo.Root, TimeSpan.FromMinutes(2), "bench-step", "--steps", "0");
+        bad.ExitCode.Should().Be(2, bad.All);
+        bad.All.Should().Contain("--steps '0'");
+    }
+
+    [Fact]
     public void Charts_are_written_under_charts_and_referenced_from_the_results()
     {
         Course.Init(0);

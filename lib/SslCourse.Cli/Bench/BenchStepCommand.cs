@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text.Json;
+using SslCourse.Native;
+using SslCourse.Training;
+
+namespace SslCourse.Cli.Bench;
+
+/// <summary><c>ssl-course bench-step</c> (internal): times the course's SimCLR step in a fresh process and prints one
+/// JSON line, so that the bench can compare process-wide settings (the allocator) side by side.</summary>
+public static class BenchStepCommand
+{
+    public static Task<int> RunAsync(string[] argv)
+    {
+        var args = new Args(argv, ["batch", "steps", "width"], []);
+        int batch = Int(args, "batch", 256), steps = Int(args, "steps", 10);
+        double width = args.Get("width") is { } w
+            ? (double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new UsageException($"--width '{w}': expected a positive number."))
+            : 1.0;
+        var r = StepBenchmarks.SimClrStep(batch, steps, width: width);
+        Console.WriteLine(JsonSerializer.Serialize(new { images_per_second = r.ImagesPerSecond, threads = r.Threads, allocator_tuned = NativeAllocator.IsTuned }));
+        return Task.FromResult(Cli.Ok);
+    }
+
+    static int Int(Args args, string name, int fallback) => args.Get(name) is { } s
+        ? (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new UsageException($"--{name} '{s}': expected a positive integer."))
+        : fallback;
+
+    /// <summary>Runs the step in a child process with extra environment variables; returns img/s and whether the
+    /// child's allocator was tuned.</summary>
+    public static (double ImagesPerSecond, bool Tuned) InChild(string repoRoot, IDictionary<string, string> env, int batch, int steps, double width)
+    {
+        var cli = typeof(BenchStepCommand).Assembly.Location;
+        var outcome = ChildProcess.Run("dotnet", [cli, "bench-step", "--batch", batch.ToString(CultureInfo.InvariantCulture),
+            "--steps", steps.ToString(CultureInfo.InvariantCulture), "--width", width.ToString(CultureInfo.InvariantCulture)], repoRoot, env, TimeSpan.FromMinutes(5));
+        var line = outcome.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.TrimStart().StartsWith('{'));
+        if (outcome.ExitCode != 0 || line == null)
+            throw new InvalidOperationException($"ssl-course bench-step failed (exit {outcome.ExitCode}): {outcome.Output.Trim().Split('\n').LastOrDefault()}");
+        using var doc = JsonDocument.Parse(line);
+        return (doc.RootElement.GetProperty("images_per_second").GetDouble(), doc.RootElement.GetProperty("allocator_tuned").GetBoolean());
+    }
+}

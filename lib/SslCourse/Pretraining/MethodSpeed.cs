@@ -58,11 +58,8 @@ public static class MethodSpeed
 
     static List<double> RegistryStepTimes(string method, LabeledImages data, int batch, int steps, int warmup, double width)
     {
-        var setup = new PretrainSetup(() => new ConvNet(3, width), new ConvNet(3, width).OutputDim, "toy", data.NumClasses, 0);
-        var built = PretrainMethods.Get(method).Build(setup);
-        built.Model.train();
-        var optimizer = optim.Adam(built.Parameters, lr: 1e-3);
-        var loader = new DataLoader(data, batch, seed: 0, dropLast: true, views: built.Views);
+        var (built, optimizer, loader) = Pretrainer.Prepare(PretrainMethods.Get(method), PretrainSetup.For("toy", 3, width, data.NumClasses, 0),
+            data, batch, learningRate: 1e-3, weightDecay: 0, seed: 0);
         using var batches = loader.Forever().GetEnumerator();
         var times = new List<double>();
         for (int s = 0; s < warmup + steps; s++)

@@ -17,6 +17,10 @@ namespace SslCourse.Pretraining;
 /// <param name="Seed">seeds the method's own randomness (e.g. MoCo's initial queue)</param>
 public sealed record PretrainSetup(Func<ConvNet> MakeEncoder, int FeatureDim, string Dataset, int Classes, int Seed)
 {
+    /// <summary>The setup of a default <see cref="ConvNet"/> of <paramref name="width"/> on <paramref name="channels"/>-channel images.</summary>
+    public static PretrainSetup For(string dataset, int channels, double width, int classes, int seed) =>
+        new(() => new ConvNet(channels, width), new ConvNet(channels, width).OutputDim, dataset, classes, seed);
+
     /// <summary>Image side (32 for toy, 28 for fmnist).</summary>
     public int Size => PretrainData.Size(Dataset);
 

@@ -67,11 +67,8 @@ public static class Pretrainer
         int channels = PretrainData.Channels(o.Dataset);
         var train = PretrainData.Train(o.Dataset, o.Images);
         if (o.BatchSize > train.Count) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, $"BatchSize exceeds the {train.Count} training images.");
-        var setup = new PretrainSetup(() => new ConvNet(channels, o.Width), new ConvNet(channels, o.Width).OutputDim, o.Dataset, train.NumClasses, o.Seed);
-        var built = method.Build(setup);
-        built.Model.train();
-        var optimizer = optim.Adam(built.Parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
-        var loader = new DataLoader(train, o.BatchSize, seed: o.Seed, dropLast: true, views: built.Views);
+        var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, o.Seed);
+        var (built, optimizer, loader) = Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, o.Seed);
         using var batches = loader.Forever().GetEnumerator();
 
         var watch = Stopwatch.StartNew();
@@ -139,6 +136,18 @@ public static class Pretrainer
             Metrics = metrics,
         };
         return new PretrainResult(built.Encoder, info, history);
+    }
+
+    /// <summary>A method built and ready to train: its model in training mode, Adam over its parameters and a seeded
+    /// loader of its views over <paramref name="train"/> (what <see cref="Run"/> and <see cref="MethodSpeed"/> share).</summary>
+    public static (PretrainModel Built, optim.Optimizer Optimizer, DataLoader Loader) Prepare(PretrainMethod method, PretrainSetup setup,
+        LabeledImages train, int batchSize, double learningRate, double weightDecay, int seed)
+    {
+        var built = method.Build(setup);
+        built.Model.train();
+        var optimizer = optim.Adam(built.Parameters, lr: learningRate, weight_decay: weightDecay);
+        var loader = new DataLoader(train, batchSize, seed: seed, dropLast: true, views: built.Views);
+        return (built, optimizer, loader);
     }
 
     /// <summary>Saves the encoder of a run to <paramref name="path"/> (+ ".json"), atomically.</summary>

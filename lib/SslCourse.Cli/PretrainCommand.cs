@@ -55,7 +55,7 @@ public static class PretrainCommand
         Console.WriteLine($"ssl-course pretrain: {method} on {dataset}, budget {(minutes is { } m ? $"{m} min" : "")}{(minutes != null && steps != null ? " / " : "")}{(steps is { } st ? $"{st} steps" : "")}, seed {seed}, {TorchSharp.torch.get_num_threads()} thread(s) -> {path}");
         PretrainResult result;
         try { result = Pretrainer.Run(options); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        catch (Exception e) when (e is ArgumentException or DirectoryNotFoundException or FileNotFoundException) { throw new UsageException(e.Message); }
         var info = Pretrainer.Save(result, path);
         Console.WriteLine($"budget: {info.Budget}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

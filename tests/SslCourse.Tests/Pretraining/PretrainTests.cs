@@ -114,6 +114,10 @@ public class PretrainTests
         r = CliProcess.Run(Repo.Root, TimeSpan.FromSeconds(60), "pretrain", "simclr", "--minutes", "-3", "--out", dir);
         r.ExitCode.Should().Be(2);
         r.Stderr.Should().Contain("--minutes '-3'");
+        r = CliProcess.Run(Repo.Root, TimeSpan.FromSeconds(60), new Dictionary<string, string> { ["SSL_COURSE_DATA"] = dir },
+            "pretrain", "simclr", "--dataset", "fmnist", "--steps", "1", "--out", dir);
+        r.ExitCode.Should().Be(2, "missing data is reported in one line, not as a crash");
+        r.Stderr.Should().Contain("train-images-idx3-ubyte").And.Contain(dir).And.NotContain("   at ");
         Directory.GetFiles(dir).Should().BeEmpty();
     }
 }

@@ -85,6 +85,18 @@ public sealed class Args
     public string? Get(string name) => _options.GetValueOrDefault(name);
     public bool Flag(string name) => _options.ContainsKey(name);
 
+    /// <summary>--name as a positive integer; <paramref name="fallback"/> when absent.</summary>
+    public int PositiveInt(string name, int fallback) => Get(name) is { } v
+        ? (long.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 && n <= int.MaxValue
+            ? (int)n : throw new UsageException($"--{name} '{v}': expected a positive integer."))
+        : fallback;
+
+    /// <summary>--name as a positive finite number; <paramref name="fallback"/> when absent.</summary>
+    public double PositiveNumber(string name, double fallback) => Get(name) is { } v
+        ? (double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var x) && x > 0 && double.IsFinite(x)
+            ? x : throw new UsageException($"--{name} '{v}': expected a positive number."))
+        : fallback;
+
     public double Seconds(string name, double fallback)
     {
         var v = Get(name);

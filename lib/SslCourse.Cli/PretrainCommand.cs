@@ -25,8 +25,8 @@ public static class PretrainCommand
         var dataset = args.Get("dataset") ?? "toy";
         if (!PretrainData.Names.Contains(dataset))
             throw new UsageException($"--dataset '{dataset}': expected one of: {string.Join(", ", PretrainData.Names)}.");
-        double? minutes = args.Get("minutes") is { } ms ? Positive("minutes", ms) : null;
-        int? steps = args.Get("steps") is { } ss ? (int)PositiveInt("steps", ss) : null;
+        double? minutes = args.Get("minutes") != null ? args.PositiveNumber("minutes", 0) : null;
+        int? steps = args.Get("steps") != null ? args.PositiveInt("steps", 0) : null;
         if (minutes == null && steps == null) throw new UsageException("give a budget: --minutes N (wall-clock) and/or --steps N.");
         int seed = args.Get("seed") is { } sd ? (int.TryParse(sd, CultureInfo.InvariantCulture, out var s) && s >= 0 ? s : throw new UsageException($"--seed '{sd}': expected a non-negative integer.")) : 0;
         var defaults = new PretrainOptions { Method = method };
@@ -37,10 +37,10 @@ public static class PretrainCommand
             Minutes = minutes,
             Steps = steps,
             Seed = seed,
-            Images = args.Get("images") is { } im ? (int)PositiveInt("images", im) : defaults.Images,
-            BatchSize = args.Get("batch") is { } b ? (int)PositiveInt("batch", b) : defaults.BatchSize,
-            Width = args.Get("width") is { } w ? Positive("width", w) : defaults.Width,
-            LearningRate = args.Get("lr") is { } lr ? Positive("lr", lr) : defaults.LearningRate,
+            Images = args.PositiveInt("images", defaults.Images),
+            BatchSize = args.PositiveInt("batch", defaults.BatchSize),
+            Width = args.PositiveNumber("width", defaults.Width),
+            LearningRate = args.PositiveNumber("lr", defaults.LearningRate),
             WeightDecay = args.Get("wd") is { } wd ? NonNegative("wd", wd) : defaults.WeightDecay,
             ShowProgress = !args.Flag("quiet"),
             Command = "ssl-course pretrain " + string.Join(' ', argv.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)),
@@ -64,15 +64,7 @@ public static class PretrainCommand
         return Task.FromResult(Cli.Ok);
     }
 
-    static double Positive(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && double.IsFinite(v)
-            ? v : throw new UsageException($"--{name} '{value}': expected a positive number.");
-
     static double NonNegative(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v)
             ? v : throw new UsageException($"--{name} '{value}': expected a number >= 0.");
-
-    static long PositiveInt(string name, string value) =>
-        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0 && v <= int.MaxValue
-            ? v : throw new UsageException($"--{name} '{value}': expected a positive integer.");
 }

@@ -12,18 +12,10 @@ public static class BenchStepCommand
     public static Task<int> RunAsync(string[] argv)
     {
         var args = new Args(argv, ["batch", "steps", "width"], []);
-        int batch = Int(args, "batch", 256), steps = Int(args, "steps", 10);
-        double width = args.Get("width") is { } w
-            ? (double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new UsageException($"--width '{w}': expected a positive number."))
-            : 1.0;
-        var r = StepBenchmarks.SimClrStep(batch, steps, width: width);
+        var r = StepBenchmarks.SimClrStep(args.PositiveInt("batch", 256), args.PositiveInt("steps", 10), width: args.PositiveNumber("width", 1.0));
         Console.WriteLine(JsonSerializer.Serialize(new { images_per_second = r.ImagesPerSecond, threads = r.Threads, allocator_tuned = NativeAllocator.IsTuned }));
         return Task.FromResult(Cli.Ok);
     }
-
-    static int Int(Args args, string name, int fallback) => args.Get(name) is { } s
-        ? (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new UsageException($"--{name} '{s}': expected a positive integer."))
-        : fallback;
 
     /// <summary>Runs the step in a child process with extra environment variables; returns img/s and whether the
     /// child's allocator was tuned.</summary>

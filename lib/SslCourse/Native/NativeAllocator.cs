@@ -50,6 +50,14 @@ public static class NativeAllocator
         return _tuned.Value;
     }
 
+    /// <summary>The same settings as glibc's environment variables, for a child process that is not .NET (e.g. PyTorch).</summary>
+    public static IReadOnlyDictionary<string, string> GlibcVariables { get; } = new Dictionary<string, string>
+    {
+        ["MALLOC_MMAP_THRESHOLD_"] = MmapThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["MALLOC_TRIM_THRESHOLD_"] = TrimThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["MALLOC_TOP_PAD_"] = TopPad.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     [DllImport("libc.so.6")]
     static extern int mallopt(int param, int value);
 }

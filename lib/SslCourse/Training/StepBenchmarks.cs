@@ -126,11 +126,7 @@ public static class StepBenchmarks
             var mine = SimClrStep(batch, steps);
             var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
             if (Native.NativeAllocator.IsTuned)   // the same allocator settings for PyTorch, through glibc's variables
-            {
-                psi.Environment["MALLOC_MMAP_THRESHOLD_"] = Native.NativeAllocator.MmapThreshold.ToString(CultureInfo.InvariantCulture);
-                psi.Environment["MALLOC_TRIM_THRESHOLD_"] = Native.NativeAllocator.TrimThreshold.ToString(CultureInfo.InvariantCulture);
-                psi.Environment["MALLOC_TOP_PAD_"] = Native.NativeAllocator.TopPad.ToString(CultureInfo.InvariantCulture);
-            }
+                foreach (var (name, value) in Native.NativeAllocator.GlibcVariables) psi.Environment[name] = value;
             foreach (var a in new[] { peerScript, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture), "--json" })
                 psi.ArgumentList.Add(a);
             using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {python}.");

@@ -43,7 +43,12 @@ public static class RunCommand
             Console.WriteLine($"{display.Prefix}: {(result.Passed ? "passed" : "FAILED")} in {result.Elapsed.TotalSeconds:0.0} s -> {target}");
         }
 
-        PrintSummary(results);
+        var claims = results.SelectMany(NotebookClaims.From).ToList();
+        PrintSummary(results, claims);
+        var claimsFile = Path.Combine(outDir, "claims.json");
+        NotebookClaims.Save(claims, claimsFile);
+        Console.WriteLine($"{claims.Count(c => c.Holds)} of {claims.Count} claim(s) held -> {claimsFile}");
+        foreach (var c in claims.Where(c => !c.Holds)) Console.WriteLine($"  did not hold: {c.Notebook} cell {c.Cell}: {c.Statement}");
         int code = results.All(r => r.Passed) ? Cli.Ok : Cli.Failed;
         if (results.Any(r => r.AbandonedWork))
         {
@@ -54,18 +59,20 @@ public static class RunCommand
         return code;
     }
 
-    static void PrintSummary(IReadOnlyList<NotebookResult> results)
+    static void PrintSummary(IReadOnlyList<NotebookResult> results, IReadOnlyList<NotebookClaim> claims)
     {
         Console.WriteLine();
         var rows = results.Select(r =>
         {
             var f = r.FirstFailure;
             var where = f == null ? (r.Error ?? "") : $"cell {f.Number} `{Cut(f.FirstLine, 40)}`: {Cut(f.Error ?? "", 160)}";
-            return new[] { Path.GetFileName(r.Path), r.Passed ? "passed" : (f?.Status == CellStatus.TimedOut ? "timed out" : "FAILED"), $"{r.Elapsed.TotalSeconds:0.0} s", where };
+            var own = claims.Where(c => c.Notebook == Path.GetFileName(r.Path)).ToList();
+            var held = own.Count == 0 ? "-" : $"{own.Count(c => c.Holds)} held, {own.Count(c => !c.Holds)} not";
+            return new[] { Path.GetFileName(r.Path), r.Passed ? "passed" : (f?.Status == CellStatus.TimedOut ? "timed out" : "FAILED"), $"{r.Elapsed.TotalSeconds:0.0} s", held, where };
         }).ToList();
-        var header = new[] { "notebook", "status", "time", "failing cell" };
-        var widths = Enumerable.Range(0, 3).Select(c => rows.Select(r => r[c].Length).Append(header[c].Length).Max()).ToArray();
-        string Line(string[] r) => $"{r[0].PadRight(widths[0])}  {r[1].PadRight(widths[1])}  {r[2].PadLeft(widths[2])}  {r[3]}".TrimEnd();
+        var header = new[] { "notebook", "status", "time", "claims", "failing cell" };
+        var widths = Enumerable.Range(0, 4).Select(c => rows.Select(r => r[c].Length).Append(header[c].Length).Max()).ToArray();
+        string Line(string[] r) => $"{r[0].PadRight(widths[0])}  {r[1].PadRight(widths[1])}  {r[2].PadLeft(widths[2])}  {r[3].PadRight(widths[3])}  {r[4]}".TrimEnd();
         Console.WriteLine(Line(header));
         foreach (var r in rows) Console.WriteLine(Line(r));
         Console.WriteLine($"{results.Count(r => r.Passed)} of {results.Count} notebook(s) passed.");

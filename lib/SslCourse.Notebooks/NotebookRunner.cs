@@ -260,8 +260,17 @@ public static class NotebookRunner
         {
             var data = new JsonObject();
             foreach (var v in values)
-                if (!data.ContainsKey(v.MimeType)) data[v.MimeType] = v.Value;
+                if (!data.ContainsKey(v.MimeType)) data[v.MimeType] = IsJson(v.MimeType) ? JsonValueOrText(v.Value) : v.Value;
             return data;
+        }
+
+        // nbformat stores JSON MIME types (application/json, */*+json) as JSON, not as a string.
+        static bool IsJson(string mimeType) => mimeType == "application/json" || mimeType.EndsWith("+json", StringComparison.Ordinal);
+
+        static JsonNode? JsonValueOrText(string value)
+        {
+            try { return JsonNode.Parse(value); }
+            catch (System.Text.Json.JsonException) { return value; }
         }
 
         public JsonArray ToJson()

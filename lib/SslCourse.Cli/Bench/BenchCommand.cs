@@ -85,31 +85,49 @@ public static class NotebookTimings
         var notebooks = Directory.GetFiles(Path.Combine(ctx.RepoRoot, "notebooks"), "*.ipynb").OrderBy(f => f, StringComparer.Ordinal).ToList();
         var budgets = ctx.Quick ? new[] { "smoke" } : ["smoke", "full"];
         var rows = new List<IReadOnlyList<string>>();
+        var claimRows = new List<IReadOnlyList<string>>();
         var cli = typeof(BenchCommand).Assembly.Location;
         foreach (var nb in notebooks)
         {
             var row = new List<string> { Path.GetFileName(nb) };
             foreach (var budget in budgets)
             {
-                var outcome = ChildProcess.Run("dotnet", [cli, "run", nb, "--budget", budget, "--out", Path.Combine(Path.GetTempPath(), "ssl-course-bench", budget)],
+                var outDir = Path.Combine(Path.GetTempPath(), "ssl-course-bench", budget, Path.GetFileNameWithoutExtension(nb));
+                var claimsFile = Path.Combine(outDir, "claims.json");
+                if (File.Exists(claimsFile)) File.Delete(claimsFile);
+                var outcome = ChildProcess.Run("dotnet", [cli, "run", nb, "--budget", budget, "--out", outDir],
                     ctx.RepoRoot, timeout: TimeSpan.FromMinutes(budget == "smoke" ? 5 : 15));
                 var status = outcome.ExitCode == 0 ? "passed" : $"FAILED (exit {outcome.ExitCode})";
+                var claims = ReadClaims(claimsFile);
+                if (budget == budgets[^1]) claimRows.AddRange(claims.Select(c => (IReadOnlyList<string>)[Path.GetFileName(nb), c.Cell.ToString(), c.Statement, c.Holds ? "holds" : "DOES NOT HOLD"]));
                 ctx.Report.Add(new BenchFigure("notebooks", $"{Path.GetFileName(nb)} at {budget}", outcome.Elapsed.TotalSeconds, "s",
                     $"{status}; peak RSS {(outcome.PeakRssBytes is long b ? $"{b / 1048576.0:0} MB" : "unknown")}"));
                 row.Add($"{outcome.Elapsed.TotalSeconds:0.0} s ({status})");
                 row.Add(outcome.PeakRssBytes is long p ? $"{p / 1048576.0:0} MB" : "unknown");
+                row.Add(claims.Count == 0 ? "-" : $"{claims.Count(c => c.Holds)} of {claims.Count}");
             }
             rows.Add(row);
         }
         var header = new List<string> { "notebook" };
-        foreach (var b in budgets) { header.Add($"{b} wall time"); header.Add($"{b} peak RSS"); }
+        foreach (var b in budgets) { header.Add($"{b} wall time"); header.Add($"{b} peak RSS"); header.Add($"{b} claims held"); }
         var full = ctx.Report.Figures.Where(f => f.Section == "notebooks" && f.Name.EndsWith($"at {budgets[^1]}", StringComparison.Ordinal)).ToList();
         if (full.Count > 0)
             ctx.Report.Add("notebooks", $"notebooks-{budgets[^1]}.png", $"wall time of every notebook at {budgets[^1]}", SslCourse.Display.Chart.Bars(
                 full.Select(f => f.Name.Split('-')[0]).ToArray(), [new SslCourse.Display.Series("seconds", full.Select(f => f.Value ?? double.NaN).ToArray())],
                 title: $"Notebook wall time at {budgets[^1]} (own process, start included)", yLabel: "s", valueFormat: "0").WithSize(1000, 380), ctx.OutDir);
         ctx.Report.Add(new BenchTable("notebooks", "Notebook wall time and peak memory", header, rows,
-            "Each notebook runs in its own `ssl-course run` process (kernel start and library load included); peak RSS is that process's VmHWM."));
+            "Each notebook runs in its own `ssl-course run` process (kernel start and library load included); peak RSS is that process's VmHWM. " +
+            "Claims held: the verdicts the notebook printed (a claim, its measurements and the rule that judged it), as in `ssl-course run`'s claims.json."));
+        ctx.Report.Add(new BenchTable("notebooks", $"Every claim the notebooks checked at {budgets[^1]}", ["notebook", "cell", "claim", "verdict"], claimRows,
+            "Each row is a conclusion a notebook draws from its own run, judged by a stated rule (margin against spread); the executed notebook shows the measurements."));
         return Task.CompletedTask;
+    }
+
+    static IReadOnlyList<(int Cell, string Statement, bool Holds)> ReadClaims(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var array = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) as System.Text.Json.Nodes.JsonArray ?? [];
+        return array.OfType<System.Text.Json.Nodes.JsonObject>()
+            .Select(c => (c["cell"]!.GetValue<int>(), c["statement"]!.GetValue<string>(), c["holds"]!.GetValue<bool>())).ToList();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
+using SslCourse.Evaluation;
 
 namespace SslCourse.Display;
 
@@ -10,7 +11,9 @@ namespace SslCourse.Display;
 /// <see cref="PointCloudView"/>) as image/png, which every front end and GitHub show;</item>
 /// <item><see cref="Table"/> and Microsoft.Data.Analysis <see cref="DataFrame"/> as text/html plus text/plain;</item>
 /// <item><see cref="InteractiveChart"/> as text/html (plotly.js, with the picture inside) plus image/png;</item>
-/// <item><see cref="Audio"/> as text/html (an audio player) plus text/plain.</item>
+/// <item><see cref="Audio"/> as text/html (an audio player) plus text/plain;</item>
+/// <item><see cref="Claim"/> as text/html (a green or red verdict), text/plain and its JSON under
+/// <see cref="Claim.MimeType"/>, which <c>ssl-course run</c> collects.</item>
 /// </list>
 /// A front end picks the richest type it can show; the others stay in the saved notebook for the rest.
 /// </summary>
@@ -49,7 +52,19 @@ public static class Formatters
             Formatter.Register<Audio>((a, w) => w.Write(a.ToHtml()), "text/html");
             Formatter.Register<Audio>((a, w) => w.Write(a.ToString()), "text/plain");
             Formatter.SetPreferredMimeTypesFor(typeof(Audio), "text/html", "text/plain");
+
+            Formatter.Register<Claim>((c, w) => w.Write(ClaimHtml(c)), "text/html");
+            Formatter.Register<Claim>((c, w) => w.Write(c.ToString()), "text/plain");
+            Formatter.Register<Claim>((c, w) => w.Write(c.ToJson()), Claim.MimeType);
+            Formatter.SetPreferredMimeTypesFor(typeof(Claim), "text/html", "text/plain", Claim.MimeType);
         }
+    }
+
+    /// <summary>A claim's verdict as a block: green when the run shows it, red when it does not.</summary>
+    public static string ClaimHtml(Claim c)
+    {
+        var colour = c.Holds ? "#2e7d32" : "#c62828";
+        return $"<div style=\"font-family: monospace; padding: 2px 6px; border-left: 4px solid {colour}; color: {colour}\">{System.Net.WebUtility.HtmlEncode(c.ToString())}</div>";
     }
 
     static void Png<T>() where T : IPngRenderable

@@ -11,10 +11,7 @@ public class NotebookDisplayTests
 {
     readonly string _dir = Repo.TempDir("display");
 
-    static string Setup() =>
-        $"#r \"{Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "TorchSharp.dll")}\"\n" +
-        $"#r \"{Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "SslCourse.dll")}\"\n" +
-        "SslCourse.Course.Setup(seed: 0);";
+    static string Setup() => TestNotebooks.LibrarySetup();
 
     static JsonArray Outputs(NotebookResult result, int codeCell) => result.Executed.Cells.Where(c => c.IsCode).ElementAt(codeCell).Outputs;
 

@@ -5,6 +5,12 @@ namespace SslCourse.Tests.Engine;
 /// <summary>Writes small notebooks for engine tests.</summary>
 public static class TestNotebooks
 {
+    /// <summary>A first cell that loads the built course library by full path and runs its setup (seed 0).</summary>
+    public static string LibrarySetup() =>
+        $"#r \"{Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "TorchSharp.dll")}\"\n" +
+        $"#r \"{Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "SslCourse.dll")}\"\n" +
+        "SslCourse.Course.Setup(seed: 0);";
+
     /// <summary>An nbformat 4 C# notebook with the given code cells (a markdown title first).</summary>
     public static string Write(string dir, string name, params string[] codeCells)
     {

@@ -96,10 +96,7 @@ public class NotebookClaimsTests
 {
     readonly string _dir = Repo.TempDir("claims");
 
-    static string Setup() =>
-        $"#r \"{Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "TorchSharp.dll")}\"\n" +
-        $"#r \"{Path.Combine(Repo.Root, "lib", "SslCourse", "bin", "SslCourse.dll")}\"\n" +
-        "SslCourse.Course.Setup(seed: 0);";
+    static string Setup() => TestNotebooks.LibrarySetup();
 
     [Fact]
     public void Run_prints_the_claims_per_notebook_and_writes_them_as_json()

@@ -7,10 +7,15 @@ namespace SslCourse.Models;
 
 /// <summary>
 /// A small future-frame predictor: the past frames stacked as channels go through a conv encoder (one stride-2
-/// step, then dilated 3x3 convs that see ~30 pixels, all at half resolution to stay cheap), bilinear upsampling, a last
-/// 3x3 conv and a sigmoid.
-/// Trained with squared error, it predicts the mean of the possible futures.
+/// step, then dilated 3x3 convs that see ~30 pixels, all at half resolution to stay cheap), bilinear upsampling and a last
+/// 3x3 conv with a linear output. Trained with squared error, it predicts the mean of the possible futures.
 /// </summary>
+/// <remarks>
+/// The output has no sigmoid on purpose. A small ball lights ~1% of the pixels, so the squared error first pushes every
+/// pixel toward black; behind a sigmoid that drives the logits deep into saturation, where the gradient vanishes, and
+/// the predictor stays all black (the course's first version did: brightest predicted pixel 0.00 after 500 steps).
+/// A linear output keeps the gradient alive; clamp to 0..1 to show the frame.
+/// </remarks>
 public sealed class VideoPredictor : Module<Tensor, Tensor>
 {
     readonly Sequential net;
@@ -28,10 +33,10 @@ public sealed class VideoPredictor : Module<Tensor, Tensor>
             Conv2d(width, width, 3, padding: 4, dilation: 4), ReLU(),
             Conv2d(width, width, 3, padding: 2, dilation: 2), ReLU(),
             Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Bilinear, align_corners: false),
-            Conv2d(width, 1, 3, padding: 1), Sigmoid());
+            Conv2d(width, 1, 3, padding: 1));
         RegisterComponents();
     }
 
-    /// <summary>[N, history, H, W] -> [N, 1, H, W] in 0..1 (H, W even).</summary>
+    /// <summary>[N, history, H, W] -> [N, 1, H, W], unbounded (about 0..1 once trained; H, W even).</summary>
     public override Tensor forward(Tensor past) => net.call(past);
 }

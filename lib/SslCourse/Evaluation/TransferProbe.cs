@@ -10,8 +10,16 @@ namespace SslCourse.Evaluation;
 /// <param name="Draws">Number of draws.</param>
 public sealed record ProbeScore(double Mean, double Std, int PerClass, int Draws)
 {
+    /// <summary>The accuracy of each draw (empty when the score was built from a mean and a spread only).</summary>
+    public IReadOnlyList<double> Values { get; init; } = [];
+
     /// <summary>"61.2% ± 1.3" style text.</summary>
     public override string ToString() => $"{Mean * 100:0.0}% ± {Std * 100:0.0}";
+
+    /// <summary>The draws as a measurement for a <see cref="Claim"/>, in percent.</summary>
+    /// <exception cref="InvalidOperationException">The score holds no per-draw values.</exception>
+    public Measured InPercent(string name) => Values.Count > 0 ? new Measured(name, Values.Select(v => 100 * v).ToList())
+        : throw new InvalidOperationException($"probe score '{name}' keeps no per-draw values.");
 }
 
 /// <summary>
@@ -48,6 +56,6 @@ public static class TransferProbe
         }
         double mean = accs.Average();
         double std = draws > 1 ? Math.Sqrt(accs.Sum(a => (a - mean) * (a - mean)) / (draws - 1)) : 0;
-        return new ProbeScore(mean, std, perClass, draws);
+        return new ProbeScore(mean, std, perClass, draws) { Values = accs };
     }
 }

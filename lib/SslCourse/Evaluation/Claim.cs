@@ -174,6 +174,26 @@ public sealed record Claim
         };
     }
 
+    /// <summary>
+    /// Claims that every value of <paramref name="sequence"/> is at least the one before it (allowing falls up to
+    /// <paramref name="tolerance"/>), e.g. accuracy against a growing number of labels. The margin is the largest fall
+    /// found (0 when none).
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than two values, a value not finite, or the statement is blank.</exception>
+    public static Claim NonDecreasing(string statement, Measured sequence, double tolerance = 0, string? expected = null, string format = "0.0##")
+    {
+        Validate(statement, tolerance, sequence);
+        if (sequence.Count < 2) throw new ArgumentException($"'{sequence.Name}' needs at least two values to be a sequence.", nameof(sequence));
+        double worst = 0;
+        for (int i = 1; i < sequence.Count; i++) worst = Math.Max(worst, sequence.Values[i - 1] - sequence.Values[i]);
+        return new Claim
+        {
+            Statement = statement, Measurements = [sequence], Margin = worst, Needed = tolerance, Holds = worst <= tolerance,
+            Rule = $"no value of {sequence.Name} falls below the one before it by more than {tolerance.ToString(format, CultureInfo.InvariantCulture)}",
+            Expected = expected, Format = format,
+        };
+    }
+
     static string FloorText(double floor, string format) => floor > 0 ? $" and > {floor.ToString(format, CultureInfo.InvariantCulture)}" : "";
 
     static void Validate(string statement, double floor, params Measured[] measurements)

@@ -47,7 +47,7 @@ public class ClaimTests
     }
 
     [Fact]
-    public void Above_Below_Similar_and_NonIncreasing_follow_their_rules()
+    public void Above_Below_Similar_and_monotone_claims_follow_their_rules()
     {
         Measured acc = ("accuracy", new[] { 0.30, 0.32, 0.34 });   // mean 0.32, spread 0.02
         Claim.Above("above chance", acc, 0.25, "chance").Holds.Should().BeTrue();
@@ -62,6 +62,10 @@ public class ClaimTests
         var rises = Claim.NonIncreasing("falls", ("loss", new[] { 3.0, 2.0, 2.5, 1.0 }), tolerance: 0.1);
         rises.Holds.Should().BeFalse();
         rises.Margin.Should().BeApproximately(0.5, 1e-12);
+        Claim.NonDecreasing("grows", ("accuracy", new[] { 20.0, 40, 39.5, 60 }), tolerance: 1).Holds.Should().BeTrue();
+        var falls = Claim.NonDecreasing("grows", ("accuracy", new[] { 20.0, 40, 35, 60 }), tolerance: 1);
+        falls.Holds.Should().BeFalse();
+        falls.Margin.Should().BeApproximately(5, 1e-12);
     }
 
     [Fact]

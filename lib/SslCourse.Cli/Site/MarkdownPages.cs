@@ -1,25 +1,23 @@
+using System.Text.RegularExpressions;
 using Markdig;
 using Markdig.Extensions.AutoIdentifiers;
-using Markdig.Extensions.Mathematics;
 using Markdig.Renderers;
-using Markdig.Renderers.Html;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
 namespace SslCourse.Cli.Site;
 
 /// <summary>
-/// Markdown to HTML with Markdig (CommonMark, pipe tables, heading ids, <c>$…$</c> and <c>$$…$$</c> math). Math is
-/// typeset to MathML by <see cref="Katex"/>; links to notebooks of the site become links to their pages, and local
+/// Markdown to HTML with Markdig (CommonMark, pipe tables, heading ids) and <c>$…$</c> / <c>$$…$$</c> math typeset to
+/// MathML by <see cref="Katex"/>; links to notebooks of the site become links to their pages, and local
 /// pictures are copied into the site by <paramref name="localAsset"/>.
 /// </summary>
 /// <param name="katex">The formula renderer.</param>
 /// <param name="localAsset">Called with the absolute path of a picture the Markdown refers to; returns its URL in the site.</param>
 /// <param name="pageOf">A notebook file name (e.g. <c>02-semi-supervised.ipynb</c>) -> its page, or null when not in the site.</param>
-public sealed class MarkdownPages(Katex katex, Func<string, string> localAsset, Func<string, string?> pageOf)
+public sealed partial class MarkdownPages(Katex katex, Func<string, string> localAsset, Func<string, string?> pageOf)
 {
     readonly MarkdownPipeline _pipeline = new MarkdownPipelineBuilder()
-        .UseMathematics()
         .UsePipeTables()
         .UseEmphasisExtras()
         .UseAutoIdentifiers(AutoIdentifierOptions.GitHub)
@@ -29,17 +27,35 @@ public sealed class MarkdownPages(Katex katex, Func<string, string> localAsset, 
     /// <summary>Renders <paramref name="markdown"/>; relative paths in it are resolved against <paramref name="baseFolder"/>.</summary>
     public string ToHtml(string markdown, string baseFolder)
     {
+        // Formulas are found as Jupyter's MathJax finds them ($…$ and $$…$$, also across lines of a paragraph, where
+        // Markdig's math extension stops), typeset first, and put back into Markdig's HTML; code is left alone.
+        var formulas = new List<string>();
+        markdown = MathSpans().Replace(markdown, m =>
+        {
+            if (m.Groups["code"].Success) return m.Value;
+            formulas.Add(m.Groups["display"].Success
+                ? $"<span class=\"math-display\">{katex.ToMathMl(m.Groups["display"].Value, display: true)}</span>"
+                : katex.ToMathMl(m.Groups["inline"].Value, display: false));
+            return $"SSLCOURSEMATH{formulas.Count - 1}X";
+        });
         var doc = Markdown.Parse(markdown, _pipeline);
         foreach (var link in doc.Descendants<LinkInline>()) link.Url = Rewrite(link.Url, link.IsImage, baseFolder);
         using var writer = new StringWriter();
         var renderer = new HtmlRenderer(writer);
         _pipeline.Setup(renderer);
-        renderer.ObjectRenderers.Replace<HtmlMathInlineRenderer>(new MathInlineRenderer(katex));
-        renderer.ObjectRenderers.Replace<HtmlMathBlockRenderer>(new MathBlockRenderer(katex));
         renderer.Render(doc);
         writer.Flush();
-        return writer.ToString();
+        var html = writer.ToString();
+        return formulas.Count == 0 ? html : Placeholder().Replace(html, m => formulas[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]);
     }
+
+    // Code (fenced or inline) is kept as it is. $$…$$ is display math; $…$ is inline math when the text inside starts
+    // and ends with a non-space and no digit follows (so "$5 and $10" stays text); neither crosses a blank line.
+    [GeneratedRegex(@"(?<code>^[ \t]*```[\s\S]*?^[ \t]*```|`[^`\n]*`)|(?<!\\)\$\$(?<display>(?:[^$]|\n(?![ \t]*\n))+?)\$\$|(?<!\\)\$(?=[^\s$])(?<inline>(?:[^$\n]|\n(?![ \t]*\n))+?)(?<=[^\s\\])\$(?!\d)", RegexOptions.Multiline)]
+    private static partial Regex MathSpans();
+
+    [GeneratedRegex(@"SSLCOURSEMATH(\d+)X")]
+    private static partial Regex Placeholder();
 
     /// <summary>The first paragraph of <paramref name="markdown"/> as inline HTML (no surrounding &lt;p&gt;), or "".</summary>
     public string FirstParagraph(string markdown)
@@ -67,20 +83,5 @@ public sealed class MarkdownPages(Katex katex, Func<string, string> localAsset, 
         var file = Path.GetFullPath(Path.Combine(baseFolder, Uri.UnescapeDataString(path)));
         if (image) return File.Exists(file) ? localAsset(file) : url;
         return pageOf(Path.GetFileName(file)) is { } page && path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) ? page + anchor : url;
-    }
-
-    sealed class MathInlineRenderer(Katex katex) : HtmlObjectRenderer<MathInline>
-    {
-        protected override void Write(HtmlRenderer renderer, MathInline math) =>
-            renderer.Write(katex.ToMathMl(math.Content.ToString(), display: math.DelimiterCount >= 2));
-    }
-
-    sealed class MathBlockRenderer(Katex katex) : HtmlObjectRenderer<MathBlock>
-    {
-        protected override void Write(HtmlRenderer renderer, MathBlock math)
-        {
-            renderer.EnsureLine();
-            renderer.Write("<div class=\"math-display\">").Write(katex.ToMathMl(math.Lines.ToString(), display: true)).WriteLine("</div>");
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -218,7 +217,8 @@ public static class SiteBuilder
 
     static void Save(string root, string file, string html) => File.WriteAllText(Path.Combine(root, file), html, new UTF8Encoding(false));
 
-    internal static string Esc(string s) => WebUtility.HtmlEncode(s);
+    /// <summary>Escapes text for HTML (only &amp; &lt; &gt; and quotes: the pages are UTF-8).</summary>
+    internal static string Esc(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 }
 
 /// <summary>Pictures of the site, in <c>img/</c>: files the Markdown refers to, and outputs.</summary>

@@ -111,6 +111,14 @@ public class CommandLineTests
         r.Stderr.Should().BeEmpty();
     }
 
+    [Fact]
+    public void The_command_line_recorded_in_manifests_and_reports_is_the_one_typed()
+    {
+        var parse = CourseCli.Build().Parse(["pretrain", "simclr", "--steps", "5", "--tag", "a b"]);
+        CourseCli.CommandLine(parse).Should().Be("ssl-course pretrain simclr --steps 5 --tag \"a b\"");
+        CourseCli.CommandLine(CourseCli.Build().Parse(["bench", "--only", "data", "--quick"])).Should().Be("ssl-course bench --only data --quick");
+    }
+
     sealed record Outcome(int Code, string Out, string Err)
     {
         public string All => Out + Err;

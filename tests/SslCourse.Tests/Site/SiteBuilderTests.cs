@@ -99,6 +99,24 @@ public class SiteBuilderTests
         noOut.Stderr.Should().Contain("--out DIR is required");
     }
 
+    [Fact]
+    public void The_pages_workflow_runs_the_notebooks_and_builds_the_site_with_commands_the_cli_accepts()
+    {
+        var workflow = File.ReadAllText(Path.Combine(Repo.Root, ".github", "workflows", "site.yml"));
+        workflow.Should().Contain("actions/upload-pages-artifact").And.Contain("actions/deploy-pages").And.Contain("pages: write");
+        var commands = System.Text.RegularExpressions.Regex.Matches(workflow, @"lib/SslCourse.Cli --no-build -- (.+)$", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => Words(m.Groups[1].Value.Replace("$BUDGET", "full").Replace("${{ github.server_url }}/${{ github.repository }}", "https://github.com/o/course")))
+            .ToList();
+        commands.Select(c => c[0]).Should().Equal("run", "site");
+        foreach (var words in commands)
+            SslCourse.Cli.Cli.Build().Parse(words).Errors.Should().BeEmpty(string.Join(' ', words));
+        commands[1].Should().ContainInOrder("site", "executed/full", "--out", "site");
+    }
+
+    /// <summary>Shell words of a one-line command (double quotes only, as the workflow writes them).</summary>
+    static string[] Words(string line) =>
+        System.Text.RegularExpressions.Regex.Matches(line, "\"([^\"]*)\"|(\\S+)").Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToArray();
+
     static NotebookDocument Notebook(string path, string cells)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

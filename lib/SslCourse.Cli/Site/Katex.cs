@@ -1,5 +1,4 @@
 using Jint;
-using Jint.Native;
 using Jint.Runtime;
 
 namespace SslCourse.Cli.Site;

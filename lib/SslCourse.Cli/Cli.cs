@@ -58,7 +58,9 @@ public static class Cli
         }
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // No termination handler: Ctrl+C and SIGTERM end the process as the runtime does (exit 130/143), instead of
+            // System.CommandLine's cancellation, which would report an interrupted run as exit code 1.
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (Exception e) when (e is UsageException or NotebookFormatException)
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SslCourse.Notebooks;
 
 namespace SslCourse.Cli;
@@ -5,17 +6,33 @@ namespace SslCourse.Cli;
 /// <summary><c>ssl-course export</c>: writes a notebook as a .NET file-based app that runs without a notebook front end.</summary>
 public static class ExportCommand
 {
-    public const string Usage = "export <notebook|folder>... [--to cs] [--out DIR]";
-
-    public static Task<int> RunAsync(string[] argv)
+    public static Command Create()
     {
-        var args = new Args(argv, ["to", "out"], []);
-        if (args.Positional.Count == 0) throw new UsageException("no notebook given; expected one or more .ipynb files or folders.");
-        var to = (args.Get("to") ?? "cs").ToLowerInvariant();
-        if (to != "cs") throw new UsageException($"--to '{to}': the only export format is 'cs' (a .NET file-based app).");
-        var outDir = args.Get("out");
+        var notebooks = Options.Paths("notebooks", "Notebooks (.ipynb) or folders of notebooks to export.");
+        var to = new Option<string>("--to")
+        {
+            Description = "Export format: cs, a .NET file-based app (`dotnet run --file`).",
+            HelpName = "cs",
+            DefaultValueFactory = _ => "cs",
+            CustomParser = r =>
+            {
+                var v = r.Tokens.Single().Value.ToLowerInvariant();
+                if (v == "cs") return v;
+                r.AddError($"--to '{v}': the only export format is 'cs' (a .NET file-based app).");
+                return null;
+            },
+        };
+        to.CompletionSources.Add("cs");
+        var outDir = Options.Text("out", "Folder for the programs, one subfolder per notebook [default: exported, git-ignored].", "DIR");
+        return Options.Verb("export", "Write notebooks as .NET file-based apps that run without a notebook front end.",
+            parse => Task.FromResult(Export(parse.GetValue(notebooks) ?? [], parse.GetValue(outDir))), notebooks, to, outDir);
+    }
+
+    static int Export(string[] paths, string? outDir)
+    {
+        if (paths.Length == 0) throw new UsageException("no notebook given; expected one or more .ipynb files or folders.");
         var root = Path.GetFullPath(outDir ?? "exported");
-        var notebooks = NotebookFiles.Expand(args.Positional).Select(NotebookDocument.Load).ToList();
+        var notebooks = NotebookFiles.Expand(paths).Select(NotebookDocument.Load).ToList();
 
         if (outDir == null)
         {
@@ -44,6 +61,6 @@ public static class ExportCommand
         }
         if (notebooks.Count - failed > 0)
             Console.WriteLine($"run one with: dotnet run --file <program>.cs (from any folder; set SSL_COURSE_BUDGET=smoke for a quick run)");
-        return Task.FromResult(failed == 0 ? Cli.Ok : Cli.Failed);
+        return failed == 0 ? Cli.Ok : Cli.Failed;
     }
 }

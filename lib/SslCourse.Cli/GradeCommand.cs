@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using SslCourse.Notebooks;
 
 namespace SslCourse.Cli;
@@ -8,34 +8,47 @@ namespace SslCourse.Cli;
 /// Exit code 0 when grading ran (whatever the score), 2 when an input was unusable (named on stderr).</summary>
 public static class GradeCommand
 {
-    public const string Usage = "grade <submission.ipynb|folder> --source <notebook|folder> [--out DIR] [--budget smoke|full] [--cell-timeout S] [--timeout S] [--memory MB] [--student NAME]";
-
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Create()
     {
-        var args = new Args(argv, ["source", "out", "budget", "cell-timeout", "timeout", "memory", "student"], []);
-        if (args.Positional.Count != 1) throw new UsageException("expected one submission (.ipynb file or folder of submissions), then --source.");
-        var sourcePath = args.Get("source") ?? throw new UsageException("--source is required: the instructor's notebook or folder of notebooks.");
-        var budget = (args.Get("budget") ?? "smoke").ToLowerInvariant();
-        if (budget is not ("smoke" or "full")) throw new UsageException($"--budget '{budget}': expected 'smoke' or 'full'.");
-        var memoryMb = args.Get("memory") is { } m
-            ? (long.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out var mb) && mb >= 256 ? mb : throw new UsageException($"--memory '{m}': expected a number of megabytes, at least 256."))
-            : 4096;
-        var outDir = Path.GetFullPath(args.Get("out") ?? "grades");
+        var submission = Options.Paths("submission", "A submitted notebook (.ipynb), or a folder of submissions (top level, or one folder per student).");
+        var source = Options.Text("source", "Required: the instructor's notebook or folder of notebooks (with solutions and checks).", "PATH");
+        var outDir = Options.Text("out", "Folder for the results [default: grades].", "DIR");
+        var budget = Options.Budget("smoke", "smoke or full: the budget the notebooks run at.");
+        var cellTimeout = Options.Seconds("cell-timeout", "Time limit of one cell in seconds [default: 120 at smoke, 900 at full].");
+        var timeout = Options.Seconds("timeout", "Time limit of one submission in seconds [default: 600 at smoke, 3600 at full].");
+        var memory = Options.Integer("memory", "Memory limit of a submission's process in MB, at least 256 [default: 4096].", "MB", 256, "expected a number of megabytes, at least 256");
+        var student = Options.Text("student", "The student's name in the results [default: the file or folder name].", "NAME");
+        return Options.Verb("grade", "Grade submissions against the source notebooks, each in its own process; writes JSON, Markdown and JUnit per submission and grades.csv for a folder.", parse =>
+        {
+            var b = parse.GetValue(budget)!;
+            return GradeAsync(parse.GetValue(submission) ?? [], parse.GetValue(source), parse.GetValue(outDir), b, parse.GetValue(student),
+                TimeSpan.FromSeconds(parse.GetValue(cellTimeout) ?? (b == "smoke" ? 120 : 900)),
+                TimeSpan.FromSeconds(parse.GetValue(timeout) ?? (b == "smoke" ? 600 : 3600)),
+                parse.GetValue(memory) ?? 4096);
+        }, submission, source, outDir, budget, cellTimeout, timeout, memory, student);
+    }
+
+    static async Task<int> GradeAsync(string[] positional, string? sourcePath, string? outFolder, string budget, string? studentName,
+        TimeSpan cellTimeout, TimeSpan notebookTimeout, long memoryMb)
+    {
+        if (positional.Length != 1) throw new UsageException("expected one submission (.ipynb file or folder of submissions), then --source.");
+        if (sourcePath == null) throw new UsageException("--source is required: the instructor's notebook or folder of notebooks.");
+        var outDir = Path.GetFullPath(outFolder ?? "grades");
         var sources = NotebookFiles.Expand([sourcePath]).Select(NotebookDocument.Load).ToList();
 
-        var target = args.Positional[0];
+        var target = positional[0];
         bool folderMode = Directory.Exists(target);
         var submissions = folderMode ? FindSubmissions(target) : File.Exists(target) ? [(target, Path.GetFileNameWithoutExtension(target), Path.GetFileNameWithoutExtension(target))]
             : throw new UsageException($"{target}: no such file or folder.");
-        if (args.Get("student") is { Length: > 0 } who) submissions = submissions.Select(x => (x.Item1, who, x.Item3)).ToList();
+        if (studentName is { Length: > 0 } who) submissions = submissions.Select(x => (x.Item1, who, x.Item3)).ToList();
         if (submissions.Count == 0) throw new UsageException($"{target}: folder holds no .ipynb submissions (at its top level or one folder down).");
 
         var app = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var options = new GradeOptions
         {
-            CellTimeout = TimeSpan.FromSeconds(args.Seconds("cell-timeout", budget == "smoke" ? 120 : 900)),
-            NotebookTimeout = TimeSpan.FromSeconds(args.Seconds("timeout", budget == "smoke" ? 600 : 3600)),
+            CellTimeout = cellTimeout,
+            NotebookTimeout = notebookTimeout,
             MemoryLimitBytes = memoryMb << 20,
             Budget = budget,
             WorkerCommand = [dotnet, Path.Combine(GradeOptions.AppDirToken, "ssl-course.dll"), "grade-worker"],

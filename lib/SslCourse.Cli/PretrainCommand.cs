@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SslCourse.Pretraining;
 
@@ -7,48 +8,74 @@ namespace SslCourse.Cli;
 /// checkpoint (weights + JSON manifest, atomically) with its measured kNN and linear-probe accuracy.</summary>
 public static class PretrainCommand
 {
-    public const string Usage = "pretrain <method> --minutes N [--dataset toy|toy-shift|fmnist] [--seed S] [--out DIR] [--steps N] [--images N] [--batch N] [--width W] [--lr LR] [--wd WD] [--tag NAME] [--quiet] [--list]";
-
-    public static Task<int> RunAsync(string[] argv)
+    public static Command Create()
     {
-        var args = new Args(argv, ["minutes", "dataset", "seed", "out", "steps", "images", "batch", "width", "lr", "wd", "tag"], ["quiet", "list"]);
-        if (args.Flag("list"))
+        var method = new Argument<string[]>("method") { Description = $"The method to train: {string.Join(", ", PretrainMethods.Names)}.", Arity = ArgumentArity.ZeroOrMore };
+        method.Validators.Add(Options.UnknownOptions);
+        method.CompletionSources.Add(PretrainMethods.Names.ToArray());
+        var minutes = Options.PositiveNumber("minutes", "Wall-clock budget in minutes (give --minutes and/or --steps).", "N");
+        var steps = Options.PositiveInt("steps", "Budget in training steps.");
+        var dataset = new Option<string>("--dataset") { Description = "The images to train on.", HelpName = string.Join('|', PretrainData.Names), DefaultValueFactory = _ => "toy" };
+        dataset.Validators.Add(r =>
         {
-            foreach (var pm in PretrainMethods.All) Console.WriteLine($"{pm.Name,-11} {pm.Summary}");
-            return Task.FromResult(Cli.Ok);
-        }
-        if (args.Positional.Count != 1)
-            throw new UsageException($"expected one method, got {args.Positional.Count}; methods: {string.Join(", ", PretrainMethods.Names)}.");
-        var method = args.Positional[0];
-        if (!PretrainMethods.Names.Contains(method))
-            throw new UsageException($"unknown method '{method}'; expected one of: {string.Join(", ", PretrainMethods.Names)}.");
-        var dataset = args.Get("dataset") ?? "toy";
-        if (!PretrainData.Names.Contains(dataset))
-            throw new UsageException($"--dataset '{dataset}': expected one of: {string.Join(", ", PretrainData.Names)}.");
-        double? minutes = args.Get("minutes") != null ? args.PositiveNumber("minutes", 0) : null;
-        int? steps = args.Get("steps") != null ? args.PositiveInt("steps", 0) : null;
-        if (minutes == null && steps == null) throw new UsageException("give a budget: --minutes N (wall-clock) and/or --steps N.");
-        int seed = args.Get("seed") is { } sd ? (int.TryParse(sd, CultureInfo.InvariantCulture, out var s) && s >= 0 ? s : throw new UsageException($"--seed '{sd}': expected a non-negative integer.")) : 0;
-        var defaults = new PretrainOptions { Method = method };
-        var options = new PretrainOptions
+            if (r.Tokens.Count > 0 && !PretrainData.Names.Contains(r.Tokens[0].Value))
+                r.AddError($"--dataset '{r.Tokens[0].Value}': expected one of: {string.Join(", ", PretrainData.Names)}.");
+        });
+        dataset.CompletionSources.Add(PretrainData.Names.ToArray());
+        var seed = Options.Integer("seed", "Random seed [default: 0].", "S", 0, "expected a non-negative integer");
+        var outDir = Options.Text("out", "Folder for the checkpoint and its manifest [default: data/checkpoints].", "DIR");
+        var images = Options.PositiveInt("images", "Training images [default: the method's].");
+        var batch = Options.PositiveInt("batch", "Batch size [default: the method's].");
+        var width = Options.PositiveNumber("width", "Encoder width multiplier [default: the method's].", "W");
+        var lr = Options.PositiveNumber("lr", "Learning rate [default: the method's].", "LR");
+        var wd = Options.NonNegativeNumber("wd", "Weight decay [default: the method's].", "WD");
+        var tag = Options.Text("tag", "Suffix of the checkpoint's name (letters, digits and '-').", "NAME");
+        tag.Validators.Add(r =>
         {
-            Method = method,
-            Dataset = dataset,
-            Minutes = minutes,
-            Steps = steps,
-            Seed = seed,
-            Images = args.PositiveInt("images", defaults.Images),
-            BatchSize = args.PositiveInt("batch", defaults.BatchSize),
-            Width = args.PositiveNumber("width", defaults.Width),
-            LearningRate = args.PositiveNumber("lr", defaults.LearningRate),
-            WeightDecay = args.Get("wd") is { } wd ? NonNegative("wd", wd) : defaults.WeightDecay,
-            ShowProgress = !args.Flag("quiet"),
-            Command = "ssl-course pretrain " + string.Join(' ', argv.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)),
-        };
-        var outDir = Path.GetFullPath(args.Get("out") ?? Path.Combine("data", "checkpoints"));
-        var tag = args.Get("tag");
-        if (tag != null && (tag.Length == 0 || !tag.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')))
-            throw new UsageException($"--tag '{tag}': expected letters, digits and '-'.");
+            var t = r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
+            if (t != null && (t.Length == 0 || !t.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')))
+                r.AddError($"--tag '{t}': expected letters, digits and '-'.");
+        });
+        var quiet = Options.Flag("quiet", "No live progress.");
+        var list = Options.Flag("list", "List the methods and exit.");
+        return Options.Verb("pretrain", "Train an encoder with one method and write a checkpoint (weights + JSON manifest) with its kNN and probe accuracy.", parse =>
+        {
+            if (parse.GetValue(list))
+            {
+                foreach (var pm in PretrainMethods.All) Console.WriteLine($"{pm.Name,-11} {pm.Summary}");
+                return Task.FromResult(Cli.Ok);
+            }
+            var methods = parse.GetValue(method) ?? [];
+            if (methods.Length != 1)
+                throw new UsageException($"expected one method, got {methods.Length}; methods: {string.Join(", ", PretrainMethods.Names)}.");
+            var m = methods[0];
+            if (!PretrainMethods.Names.Contains(m))
+                throw new UsageException($"unknown method '{m}'; expected one of: {string.Join(", ", PretrainMethods.Names)}.");
+            if (parse.GetValue(minutes) == null && parse.GetValue(steps) == null) throw new UsageException("give a budget: --minutes N (wall-clock) and/or --steps N.");
+            var defaults = new PretrainOptions { Method = m };
+            var options = new PretrainOptions
+            {
+                Method = m,
+                Dataset = parse.GetValue(dataset)!,
+                Minutes = parse.GetValue(minutes),
+                Steps = parse.GetValue(steps),
+                Seed = parse.GetValue(seed) ?? 0,
+                Images = parse.GetValue(images) ?? defaults.Images,
+                BatchSize = parse.GetValue(batch) ?? defaults.BatchSize,
+                Width = parse.GetValue(width) ?? defaults.Width,
+                LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
+                WeightDecay = parse.GetValue(wd) ?? defaults.WeightDecay,
+                ShowProgress = !parse.GetValue(quiet),
+                Command = Cli.CommandLine(parse),
+            };
+            return Task.FromResult(Pretrain(options, parse.GetValue(outDir), parse.GetValue(tag)));
+        }, method, minutes, steps, dataset, seed, outDir, images, batch, width, lr, wd, tag, quiet, list);
+    }
+
+    static int Pretrain(PretrainOptions options, string? outFolder, string? tag)
+    {
+        var (method, dataset, minutes, steps, seed) = (options.Method, options.Dataset, options.Minutes, options.Steps, options.Seed);
+        var outDir = Path.GetFullPath(outFolder ?? Path.Combine("data", "checkpoints"));
         var path = Path.Combine(outDir, $"{method}-{dataset}{(tag == null ? "" : "-" + tag)}.pt");
 
         Course.Init(seed);
@@ -61,10 +88,6 @@ public static class PretrainCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"kNN {info.Metrics["knn"]:P1}, linear probe {info.Metrics["probe"]:P1} (all {PretrainData.EvalBank} bank labels), probe with 10 labels per class {info.Metrics["probe10"]:P1}"));
         Console.WriteLine($"wrote {path} and {Path.GetFileName(path)}.json");
-        return Task.FromResult(Cli.Ok);
+        return Cli.Ok;
     }
-
-    static double NonNegative(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0 && double.IsFinite(v)
-            ? v : throw new UsageException($"--{name} '{value}': expected a number >= 0.");
 }

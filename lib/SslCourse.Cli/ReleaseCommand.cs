@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SslCourse.Notebooks;
 
 namespace SslCourse.Cli;
@@ -6,20 +7,26 @@ namespace SslCourse.Cli;
 /// loose notebooks (<c>--out</c>) or as a complete student repository (<c>--student-repo</c>).</summary>
 public static class ReleaseCommand
 {
-    public const string Usage = "release <notebook|folder>... (--out DIR | --student-repo DIR [--no-git])";
-
-    public static Task<int> RunAsync(string[] argv)
+    public static Command Create()
     {
-        var args = new Args(argv, ["out", "student-repo"], ["no-git"]);
-        if (args.Positional.Count == 0) throw new UsageException("no notebook given; expected source .ipynb files or folders, then --out DIR or --student-repo DIR.");
-        var outDir = args.Get("out");
-        var repoDir = args.Get("student-repo");
+        var notebooks = Options.Paths("notebooks", "Source notebooks (.ipynb, with solutions) or folders of them.");
+        var outDir = Options.Text("out", "Folder for the student copies (solutions replaced by stubs, outputs cleared).", "DIR");
+        var repoDir = Options.Text("student-repo", "Write a complete student repository (notebooks, library, data, devcontainers, autograde workflow).", "DIR");
+        var noGit = Options.Flag("no-git", "With --student-repo: do not create the one-commit git history.");
+        return Options.Verb("release", "Write the student copies of source notebooks: --out DIR or --student-repo DIR is required.",
+            parse => Task.FromResult(Write(parse.GetValue(notebooks) ?? [], parse.GetValue(outDir), parse.GetValue(repoDir), !parse.GetValue(noGit))),
+            notebooks, outDir, repoDir, noGit);
+    }
+
+    static int Write(string[] paths, string? outDir, string? repoDir, bool git)
+    {
+        if (paths.Length == 0) throw new UsageException("no notebook given; expected source .ipynb files or folders, then --out DIR or --student-repo DIR.");
         if (outDir == null && repoDir == null)
             throw new UsageException("--out DIR (the folder for the student copies) or --student-repo DIR (a complete student repository) is required.");
-        var files = NotebookFiles.Expand(args.Positional);
-        if (repoDir != null) WriteRepository(files, repoDir, git: args.Get("no-git") == null);
+        var files = NotebookFiles.Expand(paths);
+        if (repoDir != null) WriteRepository(files, repoDir, git);
         if (outDir != null) WriteCopies(files, Path.GetFullPath(outDir));
-        return Task.FromResult(Cli.Ok);
+        return Cli.Ok;
     }
 
     static void WriteCopies(List<string> files, string outDir)

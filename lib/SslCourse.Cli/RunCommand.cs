@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using SslCourse.Notebooks;
 
@@ -6,22 +7,32 @@ namespace SslCourse.Cli;
 /// <summary><c>ssl-course run</c>: executes notebooks with the engine and writes the executed copies.</summary>
 public static class RunCommand
 {
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Create()
     {
-        var args = new Args(argv, ["budget", "out", "cell-timeout", "timeout"], ["keep-going"]);
-        if (args.Positional.Count == 0) throw new UsageException("no notebook given; expected one or more .ipynb files or folders.");
-        var budget = (args.Get("budget") ?? "full").ToLowerInvariant();
-        if (budget is not ("smoke" or "full")) throw new UsageException($"--budget '{budget}': expected 'smoke' or 'full'.");
-        var outDir = Path.GetFullPath(args.Get("out") ?? Path.Combine("executed", budget));
-        var options = new RunOptions
+        var notebooks = Options.Paths("notebooks", "Notebooks (.ipynb) or folders of notebooks to run.");
+        var budget = Options.Budget("full", "smoke (seconds per notebook) or full; sets SSL_COURSE_BUDGET for the notebooks.");
+        var outDir = Options.Text("out", "Folder for the executed copies [default: executed/<budget>].", "DIR");
+        var cellTimeout = Options.Seconds("cell-timeout", "Time limit of one cell in seconds [default: 300 at smoke, 900 at full].");
+        var timeout = Options.Seconds("timeout", "Time limit of one notebook in seconds [default: 900 at smoke, 3600 at full].");
+        var keepGoing = Options.Flag("keep-going", "Run the remaining cells of a notebook after a cell fails.");
+        return Options.Verb("run", "Execute notebooks and write the executed copies (with outputs and pictures).", parse =>
         {
-            CellTimeout = TimeSpan.FromSeconds(args.Seconds("cell-timeout", budget == "smoke" ? 300 : 900)),
-            NotebookTimeout = TimeSpan.FromSeconds(args.Seconds("timeout", budget == "smoke" ? 900 : 3600)),
-            StopOnError = !args.Flag("keep-going"),
-            Environment = new Dictionary<string, string> { ["SSL_COURSE_BUDGET"] = budget },
-        };
+            var b = parse.GetValue(budget)!;
+            return RunAsync(parse.GetValue(notebooks) ?? [], b, parse.GetValue(outDir), new RunOptions
+            {
+                CellTimeout = TimeSpan.FromSeconds(parse.GetValue(cellTimeout) ?? (b == "smoke" ? 300 : 900)),
+                NotebookTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout) ?? (b == "smoke" ? 900 : 3600)),
+                StopOnError = !parse.GetValue(keepGoing),
+                Environment = new Dictionary<string, string> { ["SSL_COURSE_BUDGET"] = b },
+            });
+        }, notebooks, budget, outDir, cellTimeout, timeout, keepGoing);
+    }
 
-        var notebooks = NotebookFiles.Expand(args.Positional);
+    static async Task<int> RunAsync(string[] paths, string budget, string? outFolder, RunOptions options)
+    {
+        if (paths.Length == 0) throw new UsageException("no notebook given; expected one or more .ipynb files or folders.");
+        var outDir = Path.GetFullPath(outFolder ?? Path.Combine("executed", budget));
+        var notebooks = NotebookFiles.Expand(paths);
         // Validate every input before running anything: a bad path fails fast with exit code 2.
         var loaded = notebooks.Select(NotebookDocument.Load).ToList();
 
@@ -79,29 +90,6 @@ public static class RunCommand
     }
 
     internal static string Cut(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
-}
-
-/// <summary>Turns command-line paths into a sorted list of notebook files.</summary>
-public static class NotebookFiles
-{
-    /// <summary>Files stay as given; folders give their *.ipynb files (not recursive), sorted by name.
-    /// A path that does not exist, or a folder without notebooks, is a <see cref="UsageException"/>.</summary>
-    public static List<string> Expand(IEnumerable<string> paths)
-    {
-        var files = new List<string>();
-        foreach (var p in paths)
-        {
-            if (Directory.Exists(p))
-            {
-                var found = Directory.GetFiles(p, "*.ipynb").OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
-                if (found.Count == 0) throw new UsageException($"{p}: folder holds no .ipynb notebooks.");
-                files.AddRange(found);
-            }
-            else if (File.Exists(p)) files.Add(p);
-            else throw new UsageException($"{p}: no such file or folder.");
-        }
-        return files;
-    }
 }
 
 /// <summary>Shows the running notebook, cell and elapsed time: one line updated in place on a terminal,

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -28,25 +29,41 @@ public static class BenchCommand
         new("notebooks", "wall time and peak memory of every notebook at smoke (and full unless --quick)", NotebookTimings.RunAsync),
     ];
 
-    public static async Task<int> RunAsync(string[] argv)
+    public static Command Create()
     {
-        var args = new Args(argv, ["only", "out"], ["quick", "list"]);
-        if (args.Flag("list"))
+        var only = new Option<string[]>("--only")
         {
-            foreach (var s in Sections) Console.WriteLine($"{s.Name,-12} {s.Summary}");
-            return Cli.Ok;
-        }
+            Description = "Sections to run, comma-separated (see --list) [default: all].",
+            HelpName = "SECTION,...",
+            CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+        };
+        only.Validators.Add(r =>
+        {
+            var unknown = r.GetValueOrDefault<string[]>()?.Where(o => Sections.All(s => s.Name != o)).ToList() ?? [];
+            if (unknown.Count > 0) r.AddError($"--only: unknown section(s) {string.Join(", ", unknown)}; expected some of: {string.Join(", ", Sections.Select(s => s.Name))}.");
+        });
+        only.CompletionSources.Add(Sections.Select(s => s.Name).ToArray());
+        var quick = Options.Flag("quick", "Shorter runs of every section.");
+        var outDir = Options.Text("out", "Folder for RESULTS.md, results.json and the charts [default: results/ of the repository].", "DIR");
+        var list = Options.Flag("list", "List the sections and exit.");
+        return Options.Verb("bench", "Measure the course on this machine and write results/RESULTS.md, results.json and charts.", parse =>
+        {
+            if (parse.GetValue(list))
+            {
+                foreach (var s in Sections) Console.WriteLine($"{s.Name,-12} {s.Summary}");
+                return Task.FromResult(Cli.Ok);
+            }
+            return RunAsync(parse.GetValue(only), parse.GetValue(quick), parse.GetValue(outDir), Cli.CommandLine(parse));
+        }, only, quick, outDir, list);
+    }
+
+    static async Task<int> RunAsync(string[]? only, bool quick, string? outFolder, string command)
+    {
         var root = FindRepoRoot();
-        var outDir = Path.GetFullPath(args.Get("out") ?? Path.Combine(root, "results"));
-        var only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        if (only != null)
-        {
-            var unknown = only.Where(o => Sections.All(s => s.Name != o)).ToList();
-            if (unknown.Count > 0) throw new UsageException($"--only: unknown section(s) {string.Join(", ", unknown)}; expected some of: {string.Join(", ", Sections.Select(s => s.Name))}.");
-        }
+        var outDir = Path.GetFullPath(outFolder ?? Path.Combine(root, "results"));
         var chosen = Sections.Where(s => only == null || only.Contains(s.Name)).ToList();
         var report = new BenchReport();
-        var ctx = new BenchContext(report, args.Flag("quick"), root, outDir);
+        var ctx = new BenchContext(report, quick, root, outDir);
         var total = Stopwatch.StartNew();
         foreach (var (section, i) in chosen.Select((s, i) => (s, i)))
         {
@@ -59,8 +76,7 @@ public static class BenchCommand
             }
             Console.WriteLine($"    {section.Name} took {watch.Elapsed.TotalSeconds:0} s");
         }
-        var command = "ssl-course bench " + string.Join(' ', argv);
-        report.Write(outDir, Environment(), command.Trim());
+        report.Write(outDir, Environment(), command);
         Console.WriteLine($"wrote {Path.Combine(outDir, "RESULTS.md")} in {total.Elapsed.TotalMinutes:0.0} min");
         return report.Figures.Any(f => f.Name == "section failed") ? Cli.Failed : Cli.Ok;
     }

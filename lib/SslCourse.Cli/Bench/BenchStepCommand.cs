@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using SslCourse.Native;
@@ -9,12 +10,19 @@ namespace SslCourse.Cli.Bench;
 /// JSON line, so that the bench can compare process-wide settings (the allocator) side by side.</summary>
 public static class BenchStepCommand
 {
-    public static Task<int> RunAsync(string[] argv)
+    public static Command Create()
     {
-        var args = new Args(argv, ["batch", "steps", "width"], []);
-        var r = StepBenchmarks.SimClrStep(args.PositiveInt("batch", 256), args.PositiveInt("steps", 10), width: args.PositiveNumber("width", 1.0));
-        Console.WriteLine(JsonSerializer.Serialize(new { images_per_second = r.ImagesPerSecond, threads = r.Threads, allocator_tuned = NativeAllocator.IsTuned }));
-        return Task.FromResult(Cli.Ok);
+        var batch = Options.PositiveInt("batch", "Images per view [default: 256].");
+        var steps = Options.PositiveInt("steps", "Timed steps [default: 10].");
+        var width = Options.PositiveNumber("width", "ConvNet width multiplier [default: 1].", "W");
+        var command = Options.Verb("bench-step", "Internal: one SimCLR step benchmark in a fresh process (run by bench).", parse =>
+        {
+            var r = StepBenchmarks.SimClrStep(parse.GetValue(batch) ?? 256, parse.GetValue(steps) ?? 10, width: parse.GetValue(width) ?? 1.0);
+            Console.WriteLine(JsonSerializer.Serialize(new { images_per_second = r.ImagesPerSecond, threads = r.Threads, allocator_tuned = NativeAllocator.IsTuned }));
+            return Task.FromResult(Cli.Ok);
+        }, batch, steps, width);
+        command.Hidden = true;
+        return command;
     }
 
     /// <summary>Runs the step in a child process with extra environment variables; returns img/s and whether the

@@ -38,6 +38,7 @@ public sealed class WorkerOutcome
 public static class GradeRun
 {
     static readonly TimeSpan CellGrace = TimeSpan.FromSeconds(15), NotebookGrace = TimeSpan.FromSeconds(30);
+    static int _warnedNoCgroup;
 
     /// <summary>Runs <paramref name="notebook"/>; <paramref name="searchDirs"/> resolve its relative <c>#r</c> folders.</summary>
     public static async Task<WorkerOutcome> RunAsync(NotebookDocument notebook, IReadOnlyList<string> searchDirs, GradeOptions options, TextWriter? log)
@@ -45,7 +46,9 @@ public static class GradeRun
         var outcome = new WorkerOutcome();
         using var sandbox = new GradeSandbox(notebook, searchDirs, options.AppDir, options.Sandboxed, options.Mounts);
         outcome.Warnings.AddRange(sandbox.Warnings);
-        using var cgroup = options.Sandboxed ? GradeCgroup.TryCreate(options.MemoryLimitBytes, options.MaxTasks, out _) : null;
+        using var cgroup = options.Sandboxed ? GradeCgroup.TryCreate(options.MemoryLimitBytes, options.MaxTasks, out var noCgroup) : null;
+        if (options.Sandboxed && cgroup == null && Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
+            Console.Error.WriteLine($"ssl-course grade: warning: no cgroup for the sandboxes ({noCgroup}): memory is limited by polling only and there is no process-count limit (run as root for both; see docs/grading.md).");
         var psi = StartInfo(sandbox, cgroup, options);
         using var release = new ManualResetEventSlim();
         using var process = StartOnOwnThread(psi, release);

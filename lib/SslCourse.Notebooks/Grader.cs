@@ -60,7 +60,10 @@ public sealed record SubmissionGrade(
 /// value, by check cell number, from a run of the source with no student code in it.</summary>
 /// <param name="Parts">Check cell number → parts in order.</param>
 /// <param name="Problem">Why the reference run did not reach every check (an instructor error), or null.</param>
-public sealed record GradeReferences(IReadOnlyDictionary<int, IReadOnlyList<PartEvidence>> Parts, string? Problem);
+/// <param name="Notebook">The JSON of the notebook the reference run ran.</param>
+/// <param name="Outcome">The reference run itself (a submission that assembles to exactly <paramref name="Notebook"/>
+/// has the same outcome, and is not run again).</param>
+public sealed record GradeReferences(IReadOnlyDictionary<int, IReadOnlyList<PartEvidence>> Parts, string? Problem, string Notebook, WorkerOutcome Outcome);
 
 /// <summary>
 /// Grades submissions: assembles each with its source (<see cref="GradeAssembly"/>), runs it with
@@ -87,7 +90,7 @@ public static class Grader
             : $"the grader's run of the source {Path.GetFileName(source.Path)} reported no check parts for cell(s) {string.Join(", ", missing)}" +
               (outcome.Stopped != null ? $" ({outcome.StopDescription})" : outcome.FailedCells.FirstOrDefault(f => missing.Contains(f.Cell)) is { } f ? $" (cell {f.Cell}: {f.Error})" : "");
         if (problem != null) log?.WriteLine($"  reference run: {problem}");
-        return new GradeReferences(parts, problem);
+        return new GradeReferences(parts, problem, doc.ToJson(), outcome);
     }
 
     /// <summary>Grades one submission against its (already matched) source, with references computed here.</summary>
@@ -103,7 +106,9 @@ public static class Grader
         while (true)
         {
             var assembled = GradeAssembly.Assemble(source, submission, disabled.Keys.ToHashSet());
-            var outcome = await GradeRun.RunAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
+            // The instructor's own code (e.g. the source graded as a submission) runs exactly as in the reference run.
+            var outcome = disabled.Count == 0 && assembled.Notebook.ToJson() == references.Notebook ? references.Outcome
+                : await GradeRun.RunAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
             var grades = Score(assembled, outcome, references, disabled);
             var culprit = outcome.Stopped != null ? ExerciseAt(assembled, outcome.LastStarted) : null;
             // Run again only when checks of other exercises were lost with it.

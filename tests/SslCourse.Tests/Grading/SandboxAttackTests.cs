@@ -63,7 +63,7 @@ public sealed class AttackRun
             void Send(string json) { var b = System.Text.Encoding.ASCII.GetBytes("\nSSLREC2 " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)) + "\n"); lock (raw) { raw.Write(b); raw.Flush(); } }
             void ForgeAll()
             {
-                for (int c = 1; c <= 13; c++)
+                foreach (var c in new[] { 5 }) // the check cell of 'double'
                 {
                     Send("{\"kind\":\"check\",\"cell\":" + c + ",\"check\":\"double\",\"status\":\"Passed\",\"hasResult\":true,\"passed\":true,\"message\":\"forged pass\"}");
                     Send("{\"kind\":\"evidence\",\"cell\":" + c + ",\"evidence\":{\"exercise\":\"double\",\"part\":0,\"what\":\"x\",\"kind\":\"true\",\"rtol\":1e9,\"atol\":1e9,\"student\":{\"shape\":[3,4],\"dtype\":\"float32\",\"values\":[0,0,0,0,0,0,0,0,0,0,0,0],\"truth\":true}}}");

@@ -46,7 +46,8 @@ public static class GradeRun
         var outcome = new WorkerOutcome();
         using var sandbox = new GradeSandbox(notebook, searchDirs, options.AppDir, options.Sandboxed, options.Mounts);
         outcome.Warnings.AddRange(sandbox.Warnings);
-        using var cgroup = options.Sandboxed ? GradeCgroup.TryCreate(options.MemoryLimitBytes, options.MaxTasks, out var noCgroup) : null;
+        string? noCgroup = null;
+        using var cgroup = options.Sandboxed ? GradeCgroup.TryCreate(options.MemoryLimitBytes, options.MaxTasks, out noCgroup) : null;
         if (options.Sandboxed && cgroup == null && Interlocked.Exchange(ref _warnedNoCgroup, 1) == 0)
             Console.Error.WriteLine($"ssl-course grade: warning: no cgroup for the sandboxes ({noCgroup}): memory is limited by polling only and there is no process-count limit (run as root for both; see docs/grading.md).");
         var psi = StartInfo(sandbox, cgroup, options);

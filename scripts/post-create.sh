@@ -108,6 +108,17 @@ PY
   fi
 fi
 
+step "bubblewrap (the sandbox ssl-course grade runs every submission in)"
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]]; then scripts/install-test-tools.sh bwrap || true
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo -n scripts/install-test-tools.sh bwrap || true
+  else echo "note: bubblewrap is not installed (needs apt-get as root): apt-get install bubblewrap; 'ssl-course grade' refuses to grade without it"; fi
+fi
+if command -v bwrap >/dev/null 2>&1 && ! bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev /bin/true 2>/dev/null; then
+  echo "note: bwrap cannot create a sandbox here as $(id -un) (user namespaces restricted: Ubuntu 24.04's AppArmor, or a container's seccomp);"
+  echo "      see docs/grading.md, 'Requirements'. Grading as root works; 'ssl-course grade --no-sandbox' grades without isolation."
+fi
+
 if [[ $check -eq 1 ]]; then
   step "self-check"
   "$root/scripts/self-check.sh"

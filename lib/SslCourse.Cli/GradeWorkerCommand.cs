@@ -4,7 +4,7 @@ using SslCourse.Notebooks;
 namespace SslCourse.Cli;
 
 /// <summary><c>ssl-course grade-worker</c> (internal): the child process of <c>grade</c> that runs one assembled
-/// notebook and reports on the signed channel; see <see cref="GradeWorker"/>.</summary>
+/// notebook in the sandbox and reports on the channel, including each check part's evidence; see <see cref="GradeWorker"/>.</summary>
 public static class GradeWorkerCommand
 {
     public static Command Create()
@@ -20,7 +20,8 @@ public static class GradeWorkerCommand
             var settings = new WorkerSettings(
                 TimeSpan.FromSeconds(parse.GetValue(cellTimeout) ?? 120),
                 TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 600),
-                parse.GetValue(resultType) ?? throw new UsageException("--result-type is required."));
+                parse.GetValue(resultType) ?? throw new UsageException("--result-type is required."),
+                emit => SslCourse.Exercises.CheckEvidence.Sink = e => emit(e));
             await GradeWorker.RunAsync(paths[0], settings);
             Console.Error.Flush();
             // A cell abandoned after its time limit may still run on a thread: end the process now.

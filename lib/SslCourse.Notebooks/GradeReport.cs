@@ -6,8 +6,8 @@ using System.Xml.Linq;
 
 namespace SslCourse.Notebooks;
 
-/// <summary>Writes grades: a JSON result, a Markdown feedback report and a JUnit XML file per submission, and a CSV
-/// of all students by exercises.</summary>
+/// <summary>Writes grades: a JSON result, a Markdown feedback report and a JUnit XML file per submission (the class
+/// CSV is <see cref="GradesCsv"/>).</summary>
 public static class GradeReport
 {
     /// <summary>The version of the JSON result's layout.</summary>
@@ -98,26 +98,6 @@ public static class GradeReport
         var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));
         return doc.Declaration + "\n" + doc + "\n";
     }
-
-    /// <summary>All students by exercises (<c>notebook/exercise</c> columns, then total and max).</summary>
-    public static string Csv(IReadOnlyList<SubmissionGrade> grades)
-    {
-        var columns = grades.SelectMany(g => g.Exercises.Select(e => $"{g.Notebook}/{e.Exercise}")).Distinct().ToList();
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join(",", new[] { "student" }.Concat(columns).Append("total").Append("max").Select(Quote)));
-        foreach (var student in grades.GroupBy(g => g.Student).OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            var points = student.SelectMany(g => g.Exercises.Select(e => (Key: $"{g.Notebook}/{e.Exercise}", e.Points))).GroupBy(x => x.Key).ToDictionary(x => x.Key, x => x.Max(p => p.Points));
-            var row = new List<string> { student.Key };
-            row.AddRange(columns.Select(c => points.TryGetValue(c, out var p) ? p.ToString(CultureInfo.InvariantCulture) : ""));
-            row.Add(student.Sum(g => g.Score).ToString(CultureInfo.InvariantCulture));
-            row.Add(student.Sum(g => g.Max).ToString(CultureInfo.InvariantCulture));
-            sb.AppendLine(string.Join(",", row.Select(Quote)));
-        }
-        return sb.ToString();
-    }
-
-    static string Quote(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
     /// <summary>Writes <c>label.json</c>, <c>label.md</c> and <c>label.xml</c> into <paramref name="dir"/>.</summary>
     public static void Write(SubmissionGrade g, string dir, string label)

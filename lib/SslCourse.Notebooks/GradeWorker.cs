@@ -4,12 +4,14 @@ namespace SslCourse.Notebooks;
 /// <param name="CellTimeout">Wall-time limit of one cell.</param>
 /// <param name="NotebookTimeout">Wall-time limit of the notebook.</param>
 /// <param name="ResultType">Full name of the type check cells return (read by its properties Exercise, Passed, Message).</param>
-public sealed record WorkerSettings(TimeSpan CellTimeout, TimeSpan NotebookTimeout, string ResultType);
+/// <param name="AttachEvidence">Connects the check library's evidence sink: called once with the function that
+/// reports one part's evidence (an object whose JSON has the shape of <see cref="PartEvidence"/>).</param>
+public sealed record WorkerSettings(TimeSpan CellTimeout, TimeSpan NotebookTimeout, string ResultType, Action<Action<object>>? AttachEvidence = null);
 
 /// <summary>
-/// The child side of grading: reads the channel key from standard input, then runs the assembled notebook (keeping
-/// going after failed cells) and reports every cell start, every finished cell and every check result on the signed
-/// channel. Check results are read from the live return value of each check cell, never from printed text.
+/// The child side of grading, run inside the sandbox: runs the assembled notebook (keeping going after failed cells)
+/// and reports on <see cref="GradeChannel"/> every cell start, every finished cell, every check result (feedback) and
+/// the evidence of every check part (what the student's code returned), from which the grader decides outside.
 /// </summary>
 public static class GradeWorker
 {
@@ -17,9 +19,7 @@ public static class GradeWorker
     /// as an abandoned cell may still be running).</summary>
     public static async Task RunAsync(string notebookPath, WorkerSettings settings)
     {
-        // The key comes first, before any notebook code exists in this process; stdin is then at its end.
-        var keyLine = Console.In.ReadLine() ?? throw new InvalidOperationException("grade-worker: no key on standard input.");
-        var writer = new GradeChannel.Writer(Convert.FromHexString(keyLine.Trim()), Console.OpenStandardOutput());
+        var writer = new GradeChannel.Writer(Console.OpenStandardOutput());
         // Everything else printed to stdout outside the kernel's capture goes to stderr, keeping the channel clean.
         var stderr = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
         Console.SetOut(stderr);
@@ -27,6 +27,8 @@ public static class GradeWorker
         var doc = NotebookDocument.Load(notebookPath);
         var checks = doc.Cells.Where(c => ExerciseFormat.CheckId(c) != null).ToDictionary(c => c.Number, c => ExerciseFormat.CheckId(c)!);
         var progress = new Reporter(writer, checks, settings.ResultType);
+        settings.AttachEvidence?.Invoke(e => writer.Write(new GradeRecord("evidence", progress.Current,
+            Evidence: System.Text.Json.JsonSerializer.Deserialize<PartEvidence>(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(e, e.GetType(), GradeChannel.Json), GradeChannel.Json))));
         var options = new RunOptions
         {
             CellTimeout = settings.CellTimeout,
@@ -36,26 +38,30 @@ public static class GradeWorker
             Progress = progress,
         };
         var result = await NotebookRunner.RunAsync(doc, options);
-        writer.Write(new GradeRecord(0, "done", Error: result.Error));
+        writer.Write(new GradeRecord("done", Error: result.Error));
     }
 
     sealed class Reporter(GradeChannel.Writer writer, IReadOnlyDictionary<int, string> checks, string resultType) : IProgress<CellProgress>
     {
+        /// <summary>The cell running now.</summary>
+        public int Current { get; private set; }
+
         public void Report(CellProgress p)
         {
             if (p.Result == null)
             {
-                writer.Write(new GradeRecord(0, "start", p.CellNumber, p.FirstLine));
+                Current = p.CellNumber;
+                writer.Write(new GradeRecord("start", p.CellNumber, p.FirstLine));
                 return;
             }
             var r = p.Result;
             if (!checks.TryGetValue(r.Number, out var id))
             {
-                writer.Write(new GradeRecord(0, "cell", r.Number, r.FirstLine, r.Status.ToString(), r.Error));
+                writer.Write(new GradeRecord("cell", r.Number, r.FirstLine, r.Status.ToString(), r.Error));
                 return;
             }
             var found = ReadResult(r.ReturnValues, resultType);
-            writer.Write(new GradeRecord(0, "check", r.Number, r.FirstLine, r.Status.ToString(), r.Error, id,
+            writer.Write(new GradeRecord("check", r.Number, r.FirstLine, r.Status.ToString(), r.Error, id,
                 found != null, found?.Passed == true && found.Value.Exercise == id, found?.Message));
         }
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace SslCourse.Notebooks;
 
@@ -10,18 +9,32 @@ public sealed record GradeOptions
     public TimeSpan CellTimeout { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>Wall-time limit of one notebook.</summary>
     public TimeSpan NotebookTimeout { get; init; } = TimeSpan.FromMinutes(10);
-    /// <summary>Memory limit of the worker process tree (resident set), in bytes.</summary>
+    /// <summary>Memory limit of the whole sandbox (every process in it), in bytes.</summary>
     public long MemoryLimitBytes { get; init; } = 4L << 30;
+    /// <summary>Limit on the processes and threads of the sandbox (where a cgroup can be made).</summary>
+    public int MaxTasks { get; init; } = 2048;
     /// <summary>The budget passed as SSL_COURSE_BUDGET.</summary>
     public string Budget { get; init; } = "smoke";
     /// <summary>The worker's command: program, then arguments before the notebook path (e.g. dotnet, ssl-course.dll, grade-worker).
-    /// An argument equal to <see cref="AppDirToken"/>-prefixed path is rewritten into the sandbox's copy of <see cref="AppDir"/>.</summary>
+    /// <see cref="AppDirToken"/> in an argument is replaced by the path of <see cref="AppDir"/> the worker sees.</summary>
     public required IReadOnlyList<string> WorkerCommand { get; init; }
-    /// <summary>Folder of the worker program, copied (hard links) into each sandbox so a submission cannot damage it.</summary>
+    /// <summary>Folder of the worker program (mounted read-only in the sandbox).</summary>
     public string? AppDir { get; init; }
     /// <summary>Full name of the check-result type (properties Exercise, Passed, Message).</summary>
     public required string ResultType { get; init; }
-    /// <summary>Placeholder for the sandbox's copy of <see cref="AppDir"/> in <see cref="WorkerCommand"/>.</summary>
+    /// <summary>Run each worker in a bubblewrap sandbox (<see cref="Bwrap"/>); off only with <c>--no-sandbox</c>.</summary>
+    public bool Sandboxed { get; init; } = true;
+    /// <summary>The <c>bwrap</c> program.</summary>
+    public string? Bwrap { get; init; }
+    /// <summary>Host paths the worker needs at the same place, read-only (the .NET runtime, the NuGet cache).</summary>
+    public IReadOnlyList<string> SystemPaths { get; init; } = [];
+    /// <summary>The .NET runtime folder, for DOTNET_ROOT in the sandbox.</summary>
+    public string? DotnetRoot { get; init; }
+    /// <summary>The NuGet package folder, for NUGET_PACKAGES in the sandbox.</summary>
+    public string? NuGetPackages { get; init; }
+    /// <summary>Further read-only paths (e.g. the verified native-library cache).</summary>
+    public IReadOnlyList<SandboxMount> Mounts { get; init; } = [];
+    /// <summary>Placeholder for the worker's view of <see cref="AppDir"/> in <see cref="WorkerCommand"/>.</summary>
     public const string AppDirToken = "{app}";
 }
 
@@ -43,19 +56,49 @@ public sealed record SubmissionGrade(
     public int Max => Exercises.Sum(e => e.Max);
 }
 
+/// <summary>The grader's own evidence for one source notebook: every check part's kind, tolerances and reference
+/// value, by check cell number, from a run of the source with no student code in it.</summary>
+/// <param name="Parts">Check cell number → parts in order.</param>
+/// <param name="Problem">Why the reference run did not reach every check (an instructor error), or null.</param>
+/// <param name="Notebook">The JSON of the notebook the reference run ran.</param>
+/// <param name="Outcome">The reference run itself (a submission that assembles to exactly <paramref name="Notebook"/>
+/// has the same outcome, and is not run again).</param>
+public sealed record GradeReferences(IReadOnlyDictionary<int, IReadOnlyList<PartEvidence>> Parts, string? Problem, string Notebook, WorkerOutcome Outcome);
+
 /// <summary>
-/// Grades submissions: assembles each with its source (<see cref="GradeAssembly"/>), runs it in a child process
-/// in a fresh <see cref="GradeSandbox"/> with a cleared environment, wall-time limits per cell and per notebook and a
-/// memory limit (all enforced here, by killing the process tree), and scores from the signed check records only.
-/// When a run is stopped inside an exercise (endless loop, memory, exit), that exercise scores 0 and the notebook is
-/// run again with it stubbed out, so the other exercises are still graded.
+/// Grades submissions: assembles each with its source (<see cref="GradeAssembly"/>), runs it with
+/// <see cref="GradeRun"/> (one sandbox per run) and scores each exercise with <see cref="GradeVerdict"/>: the
+/// student's values reported from the sandbox against the references of the grader's own run of the source
+/// (<see cref="ReferencesAsync"/>). When a run is stopped inside an exercise (endless loop, memory, exit), that
+/// exercise scores 0 and the notebook is run again with it stubbed out, so the other exercises are still graded.
 /// </summary>
 public static class Grader
 {
-    static readonly TimeSpan CellGrace = TimeSpan.FromSeconds(15), NotebookGrace = TimeSpan.FromSeconds(30);
+    /// <summary>Runs the source notebook (outputs cleared, no student code) and keeps every check part's reference.</summary>
+    public static async Task<GradeReferences> ReferencesAsync(NotebookDocument source, GradeOptions options, TextWriter? log = null)
+    {
+        var doc = source.Clone();
+        doc.ClearOutputs();
+        var dir = Path.GetDirectoryName(Path.GetFullPath(source.Path))!;
+        var outcome = await GradeRun.RunAsync(doc, [dir], options, log);
+        var parts = new Dictionary<int, IReadOnlyList<PartEvidence>>();
+        foreach (var (cell, byPart) in outcome.Evidence)
+            parts[cell] = byPart.Values.OrderBy(p => p.Part).ToList();
+        var checks = doc.Cells.Where(c => ExerciseFormat.CheckId(c) != null).Select(c => c.Number).ToList();
+        var missing = checks.Where(c => !parts.ContainsKey(c)).ToList();
+        string? problem = missing.Count == 0 ? null
+            : $"the grader's run of the source {Path.GetFileName(source.Path)} reported no check parts for cell(s) {string.Join(", ", missing)}" +
+              (outcome.Stopped != null ? $" ({outcome.StopDescription})" : outcome.FailedCells.FirstOrDefault(f => missing.Contains(f.Cell)) is { } f ? $" (cell {f.Cell}: {f.Error})" : "");
+        if (problem != null) log?.WriteLine($"  reference run: {problem}");
+        return new GradeReferences(parts, problem, doc.ToJson(), outcome);
+    }
 
-    /// <summary>Grades one submission against its (already matched) source.</summary>
-    public static async Task<SubmissionGrade> GradeAsync(NotebookDocument submission, NotebookDocument source, string student, GradeOptions options, TextWriter? log = null)
+    /// <summary>Grades one submission against its (already matched) source, with references computed here.</summary>
+    public static async Task<SubmissionGrade> GradeAsync(NotebookDocument submission, NotebookDocument source, string student, GradeOptions options, TextWriter? log = null) =>
+        await GradeAsync(submission, source, await ReferencesAsync(source, options, log), student, options, log);
+
+    /// <summary>Grades one submission against its (already matched) source and that source's references.</summary>
+    public static async Task<SubmissionGrade> GradeAsync(NotebookDocument submission, NotebookDocument source, GradeReferences references, string student, GradeOptions options, TextWriter? log = null)
     {
         var watch = Stopwatch.StartNew();
         var disabled = new Dictionary<string, string>(); // exercise -> why it was stopped
@@ -63,8 +106,10 @@ public static class Grader
         while (true)
         {
             var assembled = GradeAssembly.Assemble(source, submission, disabled.Keys.ToHashSet());
-            var outcome = await RunWorkerAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
-            var grades = Score(assembled, outcome, disabled);
+            // The instructor's own code (e.g. the source graded as a submission) runs exactly as in the reference run.
+            var outcome = disabled.Count == 0 && assembled.Notebook.ToJson() == references.Notebook ? references.Outcome
+                : await GradeRun.RunAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
+            var grades = Score(assembled, outcome, references, disabled);
             var culprit = outcome.Stopped != null ? ExerciseAt(assembled, outcome.LastStarted) : null;
             // Run again only when checks of other exercises were lost with it.
             bool unreached = culprit != null && grades.Any(g => g.Exercise != culprit.Id && !g.Passed && g.Message.Contains("was not reached", StringComparison.Ordinal));
@@ -84,7 +129,7 @@ public static class Grader
     static Exercise? ExerciseAt(AssembledNotebook a, int cell) =>
         a.Exercises.FirstOrDefault(e => e.Cell.Number == cell || e.CheckCell?.Number == cell);
 
-    static List<ExerciseGrade> Score(AssembledNotebook a, WorkerOutcome outcome, IReadOnlyDictionary<string, string> disabled)
+    static List<ExerciseGrade> Score(AssembledNotebook a, WorkerOutcome outcome, GradeReferences references, IReadOnlyDictionary<string, string> disabled)
     {
         var grades = new List<ExerciseGrade>();
         foreach (var e in a.Exercises)
@@ -92,16 +137,26 @@ public static class Grader
             ExerciseGrade Fail(string message) => new(e.Id, 0, e.Points, false, $"✗ {e.Id}: {message}");
             if (a.Missing.Contains(e.Id)) { grades.Add(Fail("the submission has no exercise cell for it (deleted, or its header and metadata changed); 0 points.")); continue; }
             if (disabled.TryGetValue(e.Id, out var why)) { grades.Add(Fail($"grading was stopped inside this exercise: {why}.")); continue; }
-            var record = e.CheckCell == null ? null : outcome.Checks.GetValueOrDefault(e.CheckCell.Number);
+            if (e.CheckCell == null || !references.Parts.TryGetValue(e.CheckCell.Number, out var refs) || refs.Count == 0)
+            {
+                grades.Add(Fail($"the grader has no reference for this check (instructor error: {references.Problem ?? "no check cell"})."));
+                continue;
+            }
+            var record = outcome.Checks.GetValueOrDefault(e.CheckCell.Number);
+            var evidence = outcome.Evidence.GetValueOrDefault(e.CheckCell.Number);
+            if (evidence != null && evidence.Count > 0)
+            {
+                var failure = GradeVerdict.Failure(refs, evidence);
+                // The check's own message is kept where it agrees with the verdict (it is richer); the points come from the verdict.
+                bool agrees = record is { HasResult: true } && record.Passed == (failure == null) && record.Check == e.Id;
+                grades.Add(failure == null
+                    ? new ExerciseGrade(e.Id, e.Points, e.Points, true, agrees ? record!.Message ?? "" : $"✓ {e.Id}: all {refs.Count} checks passed")
+                    : new ExerciseGrade(e.Id, 0, e.Points, false, agrees ? record!.Message ?? "" : $"✗ {e.Id}: {failure}"));
+                continue;
+            }
             if (record == null)
             {
                 grades.Add(Fail($"the check was not reached: {outcome.StopDescription}."));
-                continue;
-            }
-            if (record.HasResult)
-            {
-                var message = record.Message ?? "";
-                grades.Add(record.Passed ? new ExerciseGrade(e.Id, e.Points, e.Points, true, message) : new ExerciseGrade(e.Id, 0, e.Points, false, message));
                 continue;
             }
             grades.Add(record.Status switch
@@ -109,203 +164,9 @@ public static class Grader
                 nameof(CellStatus.TimedOut) => Fail($"the check ran past its time limit ({record.Error}); does your code end?"),
                 nameof(CellStatus.Failed) => Fail($"the check could not run: {record.Error} (is the signature of your function still the stub's?)"),
                 nameof(CellStatus.Skipped) => Fail($"the check was not reached: {outcome.StopDescription}."),
-                _ => Fail("the check cell returned no check result."),
+                _ => Fail("the check reported no values (did your code change how checks report?)."),
             });
         }
         return grades;
-    }
-
-    sealed class WorkerOutcome
-    {
-        public Dictionary<int, GradeRecord> Checks { get; } = [];
-        public List<CellProblem> FailedCells { get; } = [];
-        public List<string> Warnings { get; } = [];
-        public int LastStarted { get; set; }
-        public string LastStartedLine { get; set; } = "";
-        public bool Done { get; set; }
-        public string? Stopped { get; set; }
-        public string StopDescription => Stopped == null
-            ? "the notebook ended before this check ran"
-            : LastStarted > 0 ? $"the notebook stopped at cell {LastStarted} (`{LastStartedLine}`): {Stopped}" : $"the notebook stopped before its first cell: {Stopped}";
-    }
-
-    static async Task<WorkerOutcome> RunWorkerAsync(NotebookDocument notebook, IReadOnlyList<string> searchDirs, GradeOptions options, TextWriter? log)
-    {
-        var outcome = new WorkerOutcome();
-        using var sandbox = new GradeSandbox(notebook, searchDirs, options.AppDir);
-        outcome.Warnings.AddRange(sandbox.Warnings);
-        var psi = new ProcessStartInfo(options.WorkerCommand[0])
-        {
-            WorkingDirectory = Path.GetDirectoryName(sandbox.NotebookPath)!,
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in options.WorkerCommand.Skip(1))
-            psi.ArgumentList.Add(sandbox.AppDir != null ? a.Replace(GradeOptions.AppDirToken, sandbox.AppDir) : a);
-        psi.ArgumentList.Add(sandbox.NotebookPath);
-        psi.ArgumentList.Add("--cell-timeout");
-        psi.ArgumentList.Add(options.CellTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add("--timeout");
-        psi.ArgumentList.Add(options.NotebookTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        psi.ArgumentList.Add("--result-type");
-        psi.ArgumentList.Add(options.ResultType);
-        SetEnvironment(psi, sandbox, options);
-
-        var key = GradeChannel.NewKey();
-        var reader = new GradeChannel.Reader(key);
-        var watch = Stopwatch.StartNew();
-        var cellWatch = Stopwatch.StartNew();
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
-        var gate = new object();
-        var stderrTail = new StringBuilder();
-        var stdoutTask = ReadLinesAsync(process.StandardOutput.BaseStream, line =>
-        {
-            var r = reader.Parse(line);
-            if (r == null) return;
-            lock (gate)
-            {
-                switch (r.Kind)
-                {
-                    case "start": outcome.LastStarted = r.Cell; outcome.LastStartedLine = r.FirstLine ?? ""; cellWatch.Restart(); break;
-                    case "check": outcome.Checks[r.Cell] = r; goto case "cell";
-                    case "cell":
-                        if (r.Status is not (nameof(CellStatus.Passed) or nameof(CellStatus.Skipped)))
-                            outcome.FailedCells.Add(new CellProblem(r.Cell, r.FirstLine ?? "", r.Status ?? "", r.Error));
-                        break;
-                    case "done": outcome.Done = true; break;
-                }
-            }
-        });
-        var stderrTask = ReadLinesAsync(process.StandardError.BaseStream, line =>
-        {
-            lock (stderrTail)
-            {
-                stderrTail.AppendLine(line.Length > 300 ? line[..300] : line);
-                if (stderrTail.Length > 4000) stderrTail.Remove(0, stderrTail.Length - 4000);
-            }
-        });
-        try
-        {
-            await process.StandardInput.WriteLineAsync(Convert.ToHexString(key));
-            await process.StandardInput.FlushAsync();
-            process.StandardInput.Close();
-        }
-        catch (IOException) { /* the worker died at once; reported below */ }
-
-        string? stopped = null;
-        while (!process.HasExited)
-        {
-            await Task.Delay(100);
-            if (process.HasExited) break;
-            long rss = TreeRss(process.Id);
-            bool cellRunning;
-            TimeSpan cellElapsed;
-            lock (gate) { cellRunning = outcome.LastStarted > 0 && !outcome.Done; cellElapsed = cellWatch.Elapsed; }
-            if (rss > options.MemoryLimitBytes)
-                stopped = $"the process used more than {options.MemoryLimitBytes >> 20} MB of memory and was stopped";
-            else if (cellRunning && cellElapsed > options.CellTimeout + CellGrace)
-                stopped = $"the cell ran past its time limit of {options.CellTimeout.TotalSeconds:0} s and was stopped";
-            else if (watch.Elapsed > options.NotebookTimeout + NotebookGrace)
-                stopped = $"the notebook ran past its time limit of {options.NotebookTimeout.TotalSeconds:0} s and was stopped";
-            if (stopped != null)
-            {
-                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-                break;
-            }
-        }
-        if (!process.WaitForExit(10_000)) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
-        await Task.WhenAny(Task.WhenAll(stdoutTask, stderrTask), Task.Delay(5000));
-        lock (gate)
-        {
-            if (stopped == null && !outcome.Done)
-            {
-                int code = process.HasExited ? process.ExitCode : -1;
-                stopped = $"the process exited with code {code} before this check ran";
-                var lastErr = stderrTail.ToString().Trim().Split('\n').LastOrDefault()?.Trim();
-                if (outcome.LastStarted == 0 && !string.IsNullOrEmpty(lastErr)) stopped += $" ({lastErr})";
-            }
-            else if (stopped == null)
-            {
-                // A cell timed out inside the worker: the worker stops running cells after that.
-                var timedOut = outcome.FailedCells.FirstOrDefault(c => c.Status == nameof(CellStatus.TimedOut));
-                if (timedOut != null) { stopped = timedOut.Error ?? "a cell ran past its time limit"; outcome.LastStarted = timedOut.Cell; outcome.LastStartedLine = timedOut.FirstLine; }
-            }
-            outcome.Stopped = stopped;
-        }
-        if (stopped != null) log?.WriteLine($"  worker: {outcome.StopDescription}");
-        return outcome;
-    }
-
-    static void SetEnvironment(ProcessStartInfo psi, GradeSandbox sandbox, GradeOptions options)
-    {
-        var keep = new[] { "PATH", "HOME", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_HOST_PATH", "NUGET_PACKAGES", "DOTNET_CLI_HOME",
-            "XDG_CACHE_HOME", "SSL_COURSE_CACHE", "SSL_COURSE_THREADS", "SSL_COURSE_DEVICE", "LANG", "LC_ALL" };
-        var saved = keep.Select(k => (k, v: Environment.GetEnvironmentVariable(k))).Where(x => !string.IsNullOrEmpty(x.v)).ToList();
-        psi.Environment.Clear();
-        foreach (var (k, v) in saved) psi.Environment[k] = v;
-        psi.Environment["TMPDIR"] = sandbox.TempDir;
-        psi.Environment["SSL_COURSE_BUDGET"] = options.Budget;
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        psi.Environment["DOTNET_gcServer"] = "0";
-        // Memory is limited by the parent polling the resident set of the process tree (managed and native alike).
-    }
-
-    /// <summary>Reads lines from a stream without ever holding more than 64 KiB of one line (longer lines are cut).</summary>
-    static async Task ReadLinesAsync(Stream stream, Action<string> onLine)
-    {
-        var buffer = new byte[16384];
-        var line = new MemoryStream();
-        bool overflow = false;
-        try
-        {
-            int n;
-            while ((n = await stream.ReadAsync(buffer)) > 0)
-            {
-                int start = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    if (buffer[i] != (byte)'\n') continue;
-                    if (!overflow) line.Write(buffer, start, i - start);
-                    onLine(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length).TrimEnd('\r'));
-                    line.SetLength(0);
-                    overflow = false;
-                    start = i + 1;
-                }
-                if (!overflow) line.Write(buffer, start, n - start);
-                if (line.Length > 65536) { overflow = true; line.SetLength(0); }
-            }
-            if (line.Length > 0 && !overflow) onLine(Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length));
-        }
-        catch (IOException) { }
-        catch (ObjectDisposedException) { }
-    }
-
-    /// <summary>Resident memory of a process and all its descendants (Linux /proc), in bytes; 0 elsewhere.</summary>
-    static long TreeRss(int pid)
-    {
-        if (!OperatingSystem.IsLinux()) return 0;
-        long total = 0;
-        var stack = new Stack<int>();
-        stack.Push(pid);
-        var seen = new HashSet<int>();
-        while (stack.Count > 0)
-        {
-            var p = stack.Pop();
-            if (!seen.Add(p)) continue;
-            try
-            {
-                total += ProcStatus.Bytes(p, "VmRSS") ?? 0;
-                foreach (var task in Directory.EnumerateDirectories($"/proc/{p}/task"))
-                {
-                    var children = File.ReadAllText(Path.Combine(task, "children"));
-                    foreach (var c in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                        if (int.TryParse(c, out var child)) stack.Push(child);
-                }
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return total;
     }
 }

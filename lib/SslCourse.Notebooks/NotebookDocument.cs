@@ -64,15 +64,81 @@ public sealed class NotebookDocument
             throw new NotebookFormatException($"{path}: nbformat {major} is not supported; expected nbformat 4.");
         if (root["cells"] is not JsonArray cells)
             throw new NotebookFormatException($"{path}: no \"cells\" array; expected an nbformat 4 notebook.");
-        for (int i = 0; i < cells.Count; i++)
-        {
-            if (cells[i] is not JsonObject cell || cell["cell_type"] is not JsonValue)
-                throw new NotebookFormatException($"{path}: cell {i + 1} has no \"cell_type\"; expected \"code\", \"markdown\" or \"raw\".");
-        }
+        if (root["metadata"] is { } meta && meta is not JsonObject)
+            throw new NotebookFormatException($"{path}: \"metadata\" is {Kind(meta)}; expected a JSON object.");
+        var nbMeta = root["metadata"] as JsonObject;
+        Strings(path, "notebook metadata", nbMeta?["polyglot_notebook"]);
+        Strings(path, "notebook metadata", (nbMeta?["polyglot_notebook"] as JsonObject)?["kernelInfo"], "defaultKernelName");
+        Strings(path, "notebook metadata", nbMeta?["dotnet_interactive"], "defaultKernelName");
+        for (int i = 0; i < cells.Count; i++) ValidateCell(path, i + 1, cells[i]);
         root["nbformat"] ??= 4;
         root["nbformat_minor"] ??= 5;
         return new NotebookDocument(root, path);
     }
+
+    /// <summary>Checks the JSON types of the parts of a cell the engine reads; names the file and cell when one is wrong.</summary>
+    static void ValidateCell(string path, int number, JsonNode? node)
+    {
+        string where = $"{path}: cell {number}";
+        if (node is not JsonObject cell) throw new NotebookFormatException($"{where} is {Kind(node)}; expected a JSON object.");
+        if (cell["cell_type"] is null)
+            throw new NotebookFormatException($"{where} has no \"cell_type\"; expected \"code\", \"markdown\" or \"raw\".");
+        if (cell["cell_type"] is not JsonValue t || !t.TryGetValue<string>(out var type))
+            throw new NotebookFormatException($"{where}: \"cell_type\" is {Kind(cell["cell_type"])}; expected \"code\", \"markdown\" or \"raw\".");
+        if (type is not ("code" or "markdown" or "raw"))
+            throw new NotebookFormatException($"{where}: \"cell_type\" is \"{type}\"; expected \"code\", \"markdown\" or \"raw\".");
+        switch (cell["source"])
+        {
+            case null: break;
+            case JsonValue v when v.TryGetValue<string>(out _): break;
+            case JsonArray lines:
+                for (int k = 0; k < lines.Count; k++)
+                    if (lines[k] is not JsonValue l || !l.TryGetValue<string>(out _))
+                        throw new NotebookFormatException($"{where}: \"source\" line {k + 1} is {Kind(lines[k])}; expected a string.");
+                break;
+            case var other: throw new NotebookFormatException($"{where}: \"source\" is {Kind(other)}; expected a string or a list of strings.");
+        }
+        if (cell["id"] is { } id && (id is not JsonValue iv || !iv.TryGetValue<string>(out _)))
+            throw new NotebookFormatException($"{where}: \"id\" is {Kind(id)}; expected a string.");
+        if (cell["outputs"] is { } outputs && outputs is not JsonArray)
+            throw new NotebookFormatException($"{where}: \"outputs\" is {Kind(outputs)}; expected a list.");
+        if (cell["metadata"] is not { } meta) return;
+        if (meta is not JsonObject) throw new NotebookFormatException($"{where}: \"metadata\" is {Kind(meta)}; expected a JSON object.");
+        if (meta["tags"] is { } tags)
+        {
+            if (tags is not JsonArray list || list.Any(x => x is not JsonValue tv || !tv.TryGetValue<string>(out _)))
+                throw new NotebookFormatException($"{where}: metadata \"tags\" is {Kind(tags)}; expected a list of strings.");
+        }
+        Strings(path, $"cell {number} metadata", meta["polyglot_notebook"], "kernelName");
+        Strings(path, $"cell {number} metadata", meta["dotnet_interactive"], "language");
+        if (meta["ssl_course"] is { } course && course is not JsonObject)
+            throw new NotebookFormatException($"{where}: metadata \"ssl_course\" is {Kind(course)}; expected a JSON object.");
+    }
+
+    /// <summary>Fails when <paramref name="parent"/> is not an object, or one of <paramref name="keys"/> in it is present and not a string.</summary>
+    static void Strings(string path, string what, JsonNode? parent, params string[] keys)
+    {
+        if (parent == null) return;
+        if (parent is not JsonObject o) throw new NotebookFormatException($"{path}: {what}: {parent.GetPath()} is {Kind(parent)}; expected a JSON object.");
+        foreach (var k in keys)
+            if (o[k] is { } v && (v is not JsonValue sv || !sv.TryGetValue<string>(out _)))
+                throw new NotebookFormatException($"{path}: {what}: \"{k}\" is {Kind(v)}; expected a string.");
+    }
+
+    static string Kind(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "a list",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => v.GetValueKind().ToString().ToLowerInvariant(),
+        },
+        _ => "unknown",
+    };
 
     /// <summary>A deep copy (for writing an executed or released version without touching this one).</summary>
     public NotebookDocument Clone() => new((JsonObject)_root.DeepClone(), Path);

@@ -23,4 +23,33 @@ public static class ProcStatus
         catch (UnauthorizedAccessException) { }
         return null;
     }
+
+    /// <summary>Resident memory of a process and all its descendants (Linux /proc), in bytes; 0 elsewhere. In a
+    /// sandbox's PID namespace orphans are adopted by the sandbox's init, so they stay descendants.</summary>
+    public static long TreeRss(int pid)
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        long total = 0;
+        var stack = new Stack<int>();
+        stack.Push(pid);
+        var seen = new HashSet<int>();
+        while (stack.Count > 0)
+        {
+            var p = stack.Pop();
+            if (!seen.Add(p)) continue;
+            try
+            {
+                total += Bytes(p, "VmRSS") ?? 0;
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{p}/task"))
+                {
+                    var children = File.ReadAllText(Path.Combine(task, "children"));
+                    foreach (var c in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                        if (int.TryParse(c, out var child)) stack.Push(child);
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return total;
+    }
 }

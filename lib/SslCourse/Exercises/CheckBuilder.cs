@@ -14,6 +14,7 @@ public sealed class CheckBuilder
 {
     readonly string _exercise;
     readonly List<(string What, Func<string?> Run)> _parts = [];
+    readonly List<string?> _hints = [];
 
     internal CheckBuilder(string exercise) => _exercise = exercise;
 
@@ -29,11 +30,14 @@ public sealed class CheckBuilder
     {
         Validate(what, student, reference);
         Tolerances(rtol, atol);
+        int index = _parts.Count;
         return Add(what, hint, () =>
         {
             if (!Call(reference, out var r, out var rError)) return ReferenceFailed(rError!);
             if (r is null) return "the reference returned null (instructor error).";
-            if (!Call(student, out var s, out var sError)) return sError;
+            bool studentOk = Call(student, out var s, out var sError);
+            Evidence(index, "tensor", rtol, atol, studentOk && s is not null ? TensorValue(s) : null, TensorValue(r), studentOk ? (s is null ? "returned null" : null) : sError);
+            if (!studentOk) return sError;
             if (s is null) return $"expected a tensor of shape {Shape(r)}, got null.";
             return CompareTensors(s, r, rtol, atol);
         });
@@ -44,9 +48,12 @@ public sealed class CheckBuilder
     {
         Validate(what, student, expected);
         Tolerances(rtol, atol);
+        int index = _parts.Count;
         return Add(what, hint, () =>
         {
-            if (!Call(student, out var s, out var error)) return error;
+            bool ok = Call(student, out var s, out var error);
+            Evidence(index, "scalar", rtol, atol, ok ? new EvidenceValue([], "float64", [s]) : null, new EvidenceValue([], "float64", [expected]), error);
+            if (!ok) return error;
             if (double.IsNaN(s) && double.IsNaN(expected)) return null;
             if (s == expected) return null; // also equal infinities
             double diff = Math.Abs(s - expected);
@@ -60,9 +67,13 @@ public sealed class CheckBuilder
     {
         Validate(what, student, expected);
         var want = expected.ToList();
+        int index = _parts.Count;
         return Add(what, hint, () =>
         {
-            if (!Call(() => student()?.ToList(), out var got, out var error)) return error;
+            bool ok = Call(() => student()?.ToList(), out var got, out var error);
+            Evidence(index, "sequence", 0, 0, ok && got is not null ? new EvidenceValue(Items: got.Select(Item).ToArray()) : null,
+                new EvidenceValue(Items: want.Select(Item).ToArray()), ok ? (got is null ? "returned null" : null) : error);
+            if (!ok) return error;
             if (got is null) return $"expected {List(want)}, got null.";
             var eq = EqualityComparer<T>.Default;
             for (int i = 0; i < Math.Min(got.Count, want.Count); i++)
@@ -78,9 +89,12 @@ public sealed class CheckBuilder
     public CheckBuilder True(string what, Func<bool> condition, string failure, string? hint = null)
     {
         Validate(what, condition, failure);
+        int index = _parts.Count;
         return Add(what, hint, () =>
         {
-            if (!Call(condition, out var ok, out var error)) return error;
+            bool called = Call(condition, out var ok, out var error);
+            Evidence(index, "true", 0, 0, called ? new EvidenceValue(Truth: ok) : null, null, error);
+            if (!called) return error;
             return ok ? null : failure.TrimEnd('.') + ".";
         });
     }
@@ -92,15 +106,22 @@ public sealed class CheckBuilder
     {
         Validate(what, step, steps);
         if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps = {steps}: expected at least 2 training steps.");
+        int index = _parts.Count;
         return Add(what, hint, () =>
         {
             var losses = new List<double>(steps);
             for (int i = 0; i < steps; i++)
             {
-                if (!Call(step, out var loss, out var error)) return $"at step {i + 1} of {steps}: {error}";
-                if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
+                if (!Call(step, out var loss, out var error))
+                {
+                    Evidence(index, "decreases", 0, 0, null, null, $"at step {i + 1} of {steps}: {error}");
+                    return $"at step {i + 1} of {steps}: {error}";
+                }
                 losses.Add(loss);
+                if (!double.IsFinite(loss)) break;
             }
+            Evidence(index, "decreases", 0, 0, new EvidenceValue([losses.Count], "float64", losses.ToArray()), null, null);
+            if (!double.IsFinite(losses[^1])) return $"expected a finite loss, got {Num(losses[^1])} at step {losses.Count} of {steps}.";
             int quarter = Math.Max(1, steps / 4);
             double last = losses.Skip(steps - quarter).Average();
             return last < losses[0] ? null
@@ -112,24 +133,49 @@ public sealed class CheckBuilder
     public CheckResult Done()
     {
         if (_parts.Count == 0) return new CheckResult(_exercise, false, $"✗ {_exercise}: this check has no parts (instructor error).");
+        CheckResult? first = null;
         foreach (var (what, run) in _parts)
         {
             string? failure;
             try { failure = run(); }
             catch (Exception e) { failure = $"the check itself failed ({Describe(e)})."; }
-            if (failure != null) return new CheckResult(_exercise, false, $"✗ {_exercise}: {what}: {failure}");
+            if (failure == null || first != null) continue;
+            first = new CheckResult(_exercise, false, $"✗ {_exercise}: {what}: {failure}");
+            if (CheckEvidence.Sink == null) break; // a grader collecting evidence needs every part
         }
+        if (first != null) return first;
         return new CheckResult(_exercise, true, _parts.Count == 1 ? $"✓ {_exercise}: the check passed" : $"✓ {_exercise}: all {_parts.Count} checks passed");
     }
 
     CheckBuilder Add(string what, string? hint, Func<string?> run)
     {
+        _hints.Add(string.IsNullOrWhiteSpace(hint) ? null : hint.Trim());
         _parts.Add((what.Trim(), () =>
         {
             var failure = run();
             return failure == null || string.IsNullOrWhiteSpace(hint) ? failure : $"{failure} Hint: {hint.Trim()}";
         }));
         return this;
+    }
+
+    /// <summary>Reports one part to <see cref="CheckEvidence.Sink"/> when a grader collects evidence.</summary>
+    void Evidence(int part, string kind, double rtol, double atol, EvidenceValue? student, EvidenceValue? reference, string? error)
+    {
+        if (CheckEvidence.Sink is not { } sink) return;
+        sink(new CheckEvidence(_exercise, part, _parts[part].What, kind, rtol, atol, student, reference, error, _hints[part]));
+    }
+
+    /// <summary>A tensor as plain data (null when it cannot be read, e.g. disposed).</summary>
+    static EvidenceValue? TensorValue(Tensor t)
+    {
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var values = t.detach().cpu().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+            return new EvidenceValue(t.shape, Name(t.dtype), values);
+        }
+        catch (Exception) { return null; }
     }
 
     static void Validate(string what, object? a, object? b)

@@ -15,7 +15,8 @@ public sealed class TorchLoadException(string message, Exception? inner = null) 
 /// libtorch package, so a system libtorch (Debian's <c>libtorch1.13</c>) is never picked up by name.</item>
 /// <item>When <c>libLibTorchSharp.so</c> needs a GLIBCXX version that the system's libstdc++ lacks (Debian 12 stops at
 /// 3.4.30; TorchSharp 0.107.0 asks for 3.4.32 for one symbol it never calls), a copy with that need marked weak is
-/// written to a per-user cache keyed by the file's SHA-256 and loaded instead. Nothing in bin/ or the NuGet cache
+/// written to a per-user cache keyed by the file's SHA-256 and loaded instead; the cached copy's own SHA-256 is checked
+/// against a fresh patch on every load, so a replaced file (even of the same length) is rewritten, never loaded. Nothing in bin/ or the NuGet cache
 /// is changed; the copy is written to a temporary file and renamed into place, so concurrent processes are safe.</item>
 /// </list>
 /// </summary>
@@ -36,6 +37,20 @@ public static class TorchLoader
             if (_report != null) return;
             _report = OperatingSystem.IsLinux() ? LoadLinux() : "TorchSharp loads its own native libraries on this OS";
         }
+    }
+
+    /// <summary>Writes the verified patched copy of <c>libLibTorchSharp.so</c> into <see cref="CacheRoot"/> when this
+    /// machine needs one, without loading anything (the grader calls it before it mounts the cache read-only in its
+    /// sandboxes); returns what it did.</summary>
+    /// <exception cref="TorchLoadException">The libraries are not found or the cache cannot be written.</exception>
+    public static string PrepareCache()
+    {
+        if (!OperatingSystem.IsLinux()) return "no native cache on this OS";
+        var torchSharpNative = FindTorchSharpNative()
+            ?? throw new TorchLoadException("libLibTorchSharp.so was not found next to TorchSharp.dll nor in the NuGet package cache; run `dotnet build` of the course first.");
+        byte[] image = File.ReadAllBytes(torchSharpNative);
+        var missing = MissingVersions(image, torchSharpNative);
+        return missing.Count == 0 ? "no patch needed" : $"patched copy at {PatchedCopy(image, missing)}";
     }
 
     static string LoadLinux()
@@ -148,21 +163,35 @@ public static class TorchLoader
         : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "ssl-course");
 
+    static bool HashMatches(string file, byte[] expected)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+            return CryptographicOperations.FixedTimeEquals(SHA256.HashData(stream), expected);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
     /// <summary>Writes (once) a copy of the library with <paramref name="missing"/> marked weak; returns its path.</summary>
     static string PatchedCopy(byte[] image, IReadOnlyList<ElfVersionNeed> missing)
     {
         string hash = Convert.ToHexString(SHA256.HashData(image))[..16].ToLowerInvariant();
         string dir = Path.Combine(CacheRoot, "native", hash);
         string target = Path.Combine(dir, "libLibTorchSharp.so");
-        if (File.Exists(target) && new FileInfo(target).Length == image.Length) return target;
+        var patched = (byte[])image.Clone();
+        ElfVersionNeeds.MarkWeak(patched, missing);
+        // The cached copy is trusted only when its SHA-256 is that of the copy made here (checked on every load: a
+        // same-length replacement written by another program is not loaded).
+        var expected = SHA256.HashData(patched);
+        if (File.Exists(target) && HashMatches(target, expected)) return target;
         try
         {
             Directory.CreateDirectory(dir);
-            var patched = (byte[])image.Clone();
-            ElfVersionNeeds.MarkWeak(patched, missing);
             string temp = Path.Combine(dir, $".libLibTorchSharp.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
             File.WriteAllBytes(temp, patched);
             File.Move(temp, target, overwrite: true); // atomic rename: a reader sees the old file or the whole new one
+            if (!HashMatches(target, expected)) throw new IOException($"{target} changed while it was written");
             return target;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

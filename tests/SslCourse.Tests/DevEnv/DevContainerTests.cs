@@ -52,6 +52,17 @@ public class DevContainerTests
         File.ReadAllText(Path.Combine(Repo.Root, "lib/SslCourse/SslCourse.csproj")).Should().Contain($"'$(SslCourseBackend)' == '{backend}'");
     }
 
+    [Theory]
+    [InlineData(".devcontainer/devcontainer.json")]
+    [InlineData(".devcontainer/gpu/devcontainer.json")]
+    public void The_devcontainers_let_bubblewrap_make_the_graders_sandbox(string file)
+    {
+        var c = Load(file);
+        c.GetProperty("securityOpt").EnumerateArray().Select(a => a.GetString()).Should().Contain(["seccomp=unconfined", "apparmor=unconfined"],
+            "Docker's default profiles forbid the user namespaces bubblewrap needs (docs/grading.md, Requirements)");
+        File.ReadAllText(Path.Combine(Repo.Root, "scripts", "post-create.sh")).Should().Contain("install-test-tools.sh bwrap");
+    }
+
     [Fact]
     public void The_scripts_are_bash_that_parses()
     {

@@ -130,4 +130,31 @@ public class TorchLoaderTests
         foreach (var r in runs) r.Result.ExitCode.Should().Be(0, r.Result.All);
         Directory.GetFiles(cache, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty("no temporary file is left behind");
     }
+
+    [Fact]
+    public void A_replaced_cached_library_of_the_same_length_is_rewritten_never_reused()
+    {
+        var cache = Repo.TempDir("native-cache");
+        var before = Environment.GetEnvironmentVariable("SSL_COURSE_CACHE");
+        Environment.SetEnvironmentVariable("SSL_COURSE_CACHE", cache);
+        try
+        {
+            var report = TorchLoader.PrepareCache();
+            var files = Directory.GetFiles(cache, "libLibTorchSharp.so", SearchOption.AllDirectories);
+            if (report == "no patch needed")
+            {
+                files.Should().BeEmpty("nothing is cached where no patch is needed, so there is nothing to replace");
+                return;
+            }
+            var file = files.Should().ContainSingle().Which;
+            var good = System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file));
+            File.WriteAllBytes(file, new byte[new FileInfo(file).Length]); // same length, other content
+            TorchLoader.PrepareCache();
+            System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)).Should().Equal(good, "the SHA-256 check rewrote the replaced copy");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SSL_COURSE_CACHE", before);
+        }
+    }
 }

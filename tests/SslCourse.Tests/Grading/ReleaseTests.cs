@@ -101,24 +101,4 @@ public class ReleaseTests
         GradeAssembly.MatchSource(sameName, [other, source]).Should().BeSameAs(other);
         GradeAssembly.MatchSource(NotebookDocument.Parse("{\"cells\": []}", "/sub/unknown.ipynb"), [other, source]).Should().BeNull();
     }
-
-    [Fact]
-    public void The_channel_accepts_only_signed_records_in_order()
-    {
-        var key = GradeChannel.NewKey();
-        var reader = new GradeChannel.Reader((byte[])key.Clone());
-        var stream = new MemoryStream();
-        var writer = new GradeChannel.Writer(key, stream);
-        writer.Write(new GradeRecord(0, "check", 5, Check: "double", HasResult: true, Passed: false, Message: "✗ double: no"));
-        writer.Write(new GradeRecord(0, "done"));
-        var lines = System.Text.Encoding.ASCII.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-        var forged = lines[0].Replace(lines[0].Split(' ')[2], Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("{\"seq\":0,\"kind\":\"check\",\"cell\":5,\"check\":\"double\",\"hasResult\":true,\"passed\":true}")));
-        reader.Parse(forged).Should().BeNull("the MAC does not match");
-        reader.Parse("PASSED").Should().BeNull();
-        reader.Parse(lines[1]).Should().BeNull("records arrive in order");
-        reader.Parse("junk printed without a newline " + lines[0])!.Message.Should().Be("✗ double: no");
-        reader.Parse(lines[0]).Should().BeNull("a record is not accepted twice");
-        reader.Parse(lines[1])!.Kind.Should().Be("done");
-    }
 }

@@ -12,6 +12,7 @@ public static class Cli
         ("run", "run <notebook|folder>... [--budget smoke|full] [--out DIR] [--cell-timeout S] [--timeout S] [--keep-going]", RunCommand.RunAsync),
         ("release", ReleaseCommand.Usage, ReleaseCommand.RunAsync),
         ("grade", GradeCommand.Usage, GradeCommand.RunAsync),
+        ("grade", ClassGradeCommand.Usage, GradeCommand.RunAsync), // the class-grading forms, listed in the help
         ("grade-worker", "", GradeWorkerCommand.RunAsync), // internal: the child process of grade
         ("bench-step", "", Bench.BenchStepCommand.RunAsync), // internal: one step benchmark in a fresh process
         ("bench", "bench [--only SECTION,...] [--quick] [--out DIR] [--list]", Bench.BenchCommand.RunAsync),

@@ -12,6 +12,7 @@ public static class GradeCommand
 
     public static async Task<int> RunAsync(string[] argv)
     {
+        if (ClassGradeCommand.Handles(argv)) return await ClassGradeCommand.RunAsync(argv); // grading a class: --plan, --checkout, --roster, --merge
         var args = new Args(argv, ["source", "out", "budget", "cell-timeout", "timeout", "memory", "student"], []);
         if (args.Positional.Count != 1) throw new UsageException("expected one submission (.ipynb file or folder of submissions), then --source.");
         var sourcePath = args.Get("source") ?? throw new UsageException("--source is required: the instructor's notebook or folder of notebooks.");

@@ -6,19 +6,20 @@ namespace SslCourse.Cli;
 /// loose notebooks (<c>--out</c>) or as a complete student repository (<c>--student-repo</c>).</summary>
 public static class ReleaseCommand
 {
-    public const string Usage = "release <notebook|folder>... (--out DIR | --student-repo DIR [--no-git])";
+    public const string Usage = "release <notebook|folder>... (--out DIR | --student-repo DIR [--no-git]) [--grading-repo DIR]";
 
     public static Task<int> RunAsync(string[] argv)
     {
-        var args = new Args(argv, ["out", "student-repo"], ["no-git"]);
+        var args = new Args(argv, ["out", "student-repo", "grading-repo"], ["no-git"]);
         if (args.Positional.Count == 0) throw new UsageException("no notebook given; expected source .ipynb files or folders, then --out DIR or --student-repo DIR.");
         var outDir = args.Get("out");
         var repoDir = args.Get("student-repo");
-        if (outDir == null && repoDir == null)
-            throw new UsageException("--out DIR (the folder for the student copies) or --student-repo DIR (a complete student repository) is required.");
+        if (outDir == null && repoDir == null && args.Get("grading-repo") == null)
+            throw new UsageException("--out DIR (the folder for the student copies), --student-repo DIR (a complete student repository) or --grading-repo DIR (the class-grading workflow into your private repository) is required.");
         var files = NotebookFiles.Expand(args.Positional);
         if (repoDir != null) WriteRepository(files, repoDir, git: args.Get("no-git") == null);
         if (outDir != null) WriteCopies(files, Path.GetFullPath(outDir));
+        if (args.Get("grading-repo") is { } grading) InstallClassWorkflow(files, grading);
         return Task.FromResult(Cli.Ok);
     }
 
@@ -54,6 +55,21 @@ public static class ReleaseCommand
         catch (ArgumentException e)
         {
             throw new UsageException(e.Message);
+        }
+    }
+
+    /// <summary>--grading-repo: the class-grading workflow (and a roster template) into the instructor's private repository.</summary>
+    static void InstallClassWorkflow(List<string> files, string instructorRepo)
+    {
+        var root = CourseRoot(Path.GetDirectoryName(Path.GetFullPath(files[0]))!) ?? CourseRoot(Directory.GetCurrentDirectory())
+            ?? throw new UsageException($"{files[0]}: no course repository (a folder with lib/SslCourse/SslCourse.csproj) above it or above the current folder.");
+        try
+        {
+            foreach (var line in SslCourse.Notebooks.ClassGrading.ClassWorkflow.Install(root, instructorRepo)) Console.WriteLine($"grading repository {instructorRepo}: {line}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message.Split(" (Parameter")[0]);
         }
     }
 

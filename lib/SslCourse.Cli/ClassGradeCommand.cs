@@ -1,0 +1,137 @@
+using SslCourse.Notebooks;
+using SslCourse.Notebooks.ClassGrading;
+
+namespace SslCourse.Cli;
+
+/// <summary>
+/// The class-grading forms of <c>ssl-course grade</c>, the pieces of the GitHub Actions fan-out
+/// (<c>.github/workflows/grade-class.yml</c>): <c>--plan</c> prints the job matrix for a roster, <c>--checkout</c>
+/// checks out a chunk's repositories at the deadline, <c>--roster</c> grades a chunk's checkouts into a results
+/// folder, <c>--merge</c> joins results folders into the class CSV and summary. The logic lives in
+/// <see cref="SslCourse.Notebooks.ClassGrading"/>; grading one notebook is <see cref="GradeCommand"/>'s.
+/// </summary>
+public static class ClassGradeCommand
+{
+    public const string Usage =
+        "grade --plan ROSTER [--chunk-size N]\n" +
+        "  ssl-course grade --checkout ROSTER --deadline ISO8601 --into DIR [--chunk K --chunks N]   (token: $SSL_COURSE_GIT_TOKEN)\n" +
+        "  ssl-course grade --roster ROSTER --repos DIR --source <notebook|folder> --out DIR [--chunk K --chunks N] [--budget ...] [--cell-timeout S] [--timeout S] [--memory MB]\n" +
+        "  ssl-course grade --merge <results-folder>... --out DIR [--roster ROSTER]";
+
+    /// <summary>The environment variable the checkout reads its read-only token from.</summary>
+    public const string TokenVariable = "SSL_COURSE_GIT_TOKEN";
+
+    static readonly string[] Modes = ["plan", "checkout", "roster", "merge"];
+
+    /// <summary>True when <paramref name="argv"/> asks for one of the class-grading forms.</summary>
+    public static bool Handles(string[] argv) => argv.Any(a => Modes.Any(m => a == "--" + m || a.StartsWith($"--{m}=", StringComparison.Ordinal)));
+
+    public static async Task<int> RunAsync(string[] argv)
+    {
+        var args = new Args(argv, ["plan", "checkout", "roster", "chunk", "chunks", "chunk-size", "deadline", "into", "repos", "source", "out", "budget", "cell-timeout", "timeout", "memory"], ["merge"]);
+        if (args.Flag("merge")) return Merge(args);
+        if (args.Get("plan") is { } plan) return Plan(args, plan);
+        if (args.Get("checkout") is { } checkout) return Checkout(args, checkout);
+        return await GradeChunkAsync(args, args.Get("roster")!);
+    }
+
+    static int Plan(Args args, string rosterPath)
+    {
+        NoPositional(args, "--plan");
+        var roster = Roster.Load(rosterPath);
+        var size = args.PositiveInt("chunk-size", 10);
+        Console.WriteLine(RosterChunks.Matrix(roster, size));
+        int n = RosterChunks.Count(roster.Students.Count, size);
+        Console.Error.WriteLine($"ssl-course grade --plan: {roster.Students.Count} student(s) in {n} chunk(s) of at most {(roster.Students.Count + n - 1) / n}");
+        return Cli.Ok;
+    }
+
+    static int Checkout(Args args, string rosterPath)
+    {
+        NoPositional(args, "--checkout");
+        var roster = Roster.Load(rosterPath);
+        var deadline = args.Get("deadline") is { } d ? Wrap(() => StudentCheckout.ParseDeadline(d)) : throw new UsageException("--deadline is required: ISO 8601 with a time zone, such as 2026-12-20T23:59:00Z.");
+        var into = Path.GetFullPath(args.Get("into") ?? throw new UsageException("--into DIR is required: the folder for the checked-out repositories."));
+        var token = Environment.GetEnvironmentVariable(TokenVariable);
+        var students = ChunkOf(args, roster);
+        Console.WriteLine($"ssl-course grade --checkout: {students.Count} repositories at {deadline.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'} into {into}{(string.IsNullOrEmpty(token) ? " (no token: public or local repositories only)" : "")}");
+        foreach (var entry in students)
+        {
+            var record = StudentCheckout.Checkout(entry, deadline, into, token);
+            record.Save(into);
+            Console.WriteLine($"{entry.Student}: {record.Status}: {record.Message}");
+        }
+        return Cli.Ok;
+    }
+
+    static async Task<int> GradeChunkAsync(Args args, string rosterPath)
+    {
+        NoPositional(args, "--roster");
+        var roster = Roster.Load(rosterPath);
+        var repos = args.Get("repos") ?? throw new UsageException("--repos DIR is required: the folder of checked-out repositories (from --checkout).");
+        var source = args.Get("source") ?? throw new UsageException("--source is required: the instructor's notebook or folder of notebooks.");
+        var outDir = Path.GetFullPath(args.Get("out") ?? throw new UsageException("--out DIR is required: the results folder."));
+        if (!Directory.Exists(repos)) throw new UsageException($"--repos {repos}: folder not found.");
+        var sources = NotebookFiles.Expand([source]).Select(NotebookDocument.Load).ToList();
+        var solutions = SolutionLeaks.Solutions(sources);
+        var passOn = new List<string>();
+        foreach (var o in new[] { "budget", "cell-timeout", "timeout", "memory" })
+            if (args.Get(o) is { } v) passOn.AddRange(["--" + o, v]);
+        var students = ChunkOf(args, roster);
+        Directory.CreateDirectory(outDir);
+        Console.WriteLine($"ssl-course grade --roster: {students.Count} student(s), results in {outDir}");
+        int failed = 0;
+        foreach (var entry in students)
+        {
+            var repo = Path.Combine(repos, entry.Student);
+            var recordPath = Path.Combine(repos, entry.Student + ".checkout.json");
+            var record = File.Exists(recordPath) ? CheckoutRecord.Load(recordPath)
+                : Directory.Exists(repo) ? new CheckoutRecord(entry.Student, entry.Repository, CheckoutRecord.CheckedOut, null, null, "", "graded as found in " + repo)
+                : new CheckoutRecord(entry.Student, entry.Repository, CheckoutRecord.Failed, null, null, "", $"no checkout in {repos} (run grade --checkout first)");
+            if (record.Student != entry.Student) throw new UsageException($"{recordPath}: is the record of '{record.Student}', not '{entry.Student}'.");
+            record.Save(outDir);
+            if (record.Status != CheckoutRecord.CheckedOut) { Console.WriteLine($"{entry.Student}: not graded: {record.Message}"); continue; }
+            var (files, refused) = SubmittedNotebooks.Find(repo);
+            foreach (var r in refused) Console.WriteLine($"{entry.Student}: {r}");
+            if (files.Count == 0) Console.WriteLine($"{entry.Student}: no notebooks/*.ipynb to grade");
+            foreach (var file in files)
+            {
+                int rc = await GradeCommand.RunAsync([file, "--source", source, "--out", Path.Combine(outDir, entry.Student), "--student", entry.Student, .. passOn]);
+                if (rc == Cli.Failed) failed++; // a grader fault; an unusable notebook (2) is the student's and is in the results
+            }
+        }
+        int searched = SolutionLeaks.Check(outDir, solutions);
+        Console.WriteLine($"ssl-course grade --roster: {searched} result file(s) searched for {solutions.Count} solution text(s): none found");
+        return failed > 0 ? Cli.Failed : Cli.Ok;
+    }
+
+    static int Merge(Args args)
+    {
+        if (args.Positional.Count == 0) throw new UsageException("--merge needs one or more results folders.");
+        var outDir = Path.GetFullPath(args.Get("out") ?? throw new UsageException("--out DIR is required: where grades.csv and summary.md go."));
+        var roster = args.Get("roster") is { } r ? Roster.Load(r) : null;
+        var grades = ResultsMerge.Merge(args.Positional, roster);
+        ResultsMerge.Write(grades, outDir);
+        Console.WriteLine($"ssl-course grade --merge: {grades.Students} student(s) from {grades.Files} result file(s) -> {Path.Combine(outDir, "grades.csv")}, {Path.Combine(outDir, "summary.md")}");
+        return Cli.Ok;
+    }
+
+    static IReadOnlyList<RosterEntry> ChunkOf(Args args, Roster roster)
+    {
+        var (k, n) = (args.Get("chunk"), args.Get("chunks"));
+        if (k == null && n == null) return roster.Students;
+        if (k == null || n == null) throw new UsageException("--chunk K and --chunks N go together (chunk K of N, from --plan's matrix).");
+        return Wrap(() => RosterChunks.Chunk(roster, args.PositiveInt("chunk", 1), args.PositiveInt("chunks", 1)));
+    }
+
+    static void NoPositional(Args args, string mode)
+    {
+        if (args.Positional.Count > 0) throw new UsageException($"{mode} takes no submission argument (got '{args.Positional[0]}').");
+    }
+
+    static T Wrap<T>(Func<T> f)
+    {
+        try { return f(); }
+        catch (ArgumentException e) { throw new UsageException(e.Message.Split(" (Parameter")[0]); }
+    }
+}

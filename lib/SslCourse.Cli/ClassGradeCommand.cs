@@ -89,12 +89,18 @@ public static class ClassGradeCommand
                 : Directory.Exists(repo) ? new CheckoutRecord(entry.Student, entry.Repository, CheckoutRecord.CheckedOut, null, null, "", "graded as found in " + repo)
                 : new CheckoutRecord(entry.Student, entry.Repository, CheckoutRecord.Failed, null, null, "", $"no checkout in {repos} (run grade --checkout first)");
             if (record.Student != entry.Student) throw new UsageException($"{recordPath}: is the record of '{record.Student}', not '{entry.Student}'.");
+            var submitted = record.Status == CheckoutRecord.CheckedOut ? SubmittedNotebooks.Find(repo) : null;
+            if (submitted?.Problem is { } problem) record = record with { Status = CheckoutRecord.Failed, Message = problem };
             record.Save(outDir);
-            if (record.Status != CheckoutRecord.CheckedOut) { Console.WriteLine($"{entry.Student}: not graded: {record.Message}"); continue; }
-            var (files, refused) = SubmittedNotebooks.Find(repo);
-            foreach (var r in refused) Console.WriteLine($"{entry.Student}: {r}");
-            if (files.Count == 0) Console.WriteLine($"{entry.Student}: no notebooks/*.ipynb to grade");
-            foreach (var file in files)
+            if (submitted == null || record.Status != CheckoutRecord.CheckedOut) { Console.WriteLine($"{entry.Student}: not graded: {record.Message}"); continue; }
+            foreach (var (file, reason) in submitted.Refused)
+            {
+                Console.WriteLine($"{entry.Student}: not graded: {reason}");
+                var notebook = Path.GetFileNameWithoutExtension(file);
+                GradeReport.Write(new SubmissionGrade(file, entry.Student, notebook, null, [], [], [], false, null, 0, reason), Path.Combine(outDir, entry.Student), notebook);
+            }
+            if (submitted.Files.Count == 0 && submitted.Refused.Count == 0) Console.WriteLine($"{entry.Student}: no notebooks/*.ipynb to grade");
+            foreach (var file in submitted.Files)
             {
                 int rc = await GradeCommand.RunAsync([file, "--source", source, "--out", Path.Combine(outDir, entry.Student), "--student", entry.Student, .. passOn]);
                 if (rc == Cli.Failed) failed++; // a grader fault; an unusable notebook (2) is the student's and is in the results

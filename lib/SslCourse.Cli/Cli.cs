@@ -32,7 +32,7 @@ public static class Cli
         var verb = all.FirstOrDefault(v => v.Verb == args[0]);
         if (verb.Run == null)
         {
-            Console.Error.WriteLine($"ssl-course: unknown command '{args[0]}'; expected one of: {string.Join(", ", all.Select(v => v.Verb))}.");
+            Console.Error.WriteLine($"ssl-course: unknown command '{args[0]}'; expected one of: {string.Join(", ", all.Select(v => v.Verb).Distinct())}.");
             return BadInput;
         }
         try

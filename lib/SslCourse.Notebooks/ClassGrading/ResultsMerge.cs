@@ -144,12 +144,11 @@ public static class ResultsMerge
     {
         var notes = new List<string>();
         if (checkout != null && checkout.Status != CheckoutRecord.CheckedOut) { notes.Add(checkout.Message); return notes; }
-        var mine = notebooks.Where(n => results.ContainsKey((student, n))).ToList();
+        var mine = results.Values.Where(r => r.Student == student).OrderBy(r => r.Notebook, StringComparer.Ordinal).ToList();
         if (mine.Count == 0) { notes.Add(checkout == null ? "no result (its chunk did not finish, or its results were not merged)" : "no notebook graded (the repository holds no notebooks/*.ipynb)"); return notes; }
-        var missing = notebooks.Except(mine).ToList();
+        var missing = notebooks.Where(n => !results.ContainsKey((student, n))).ToList();
         if (missing.Count > 0) notes.Add("not submitted: " + string.Join(", ", missing));
-        foreach (var n in mine)
-            if (results[(student, n)] is { Status: not "graded" } r) notes.Add($"{n} not graded: {r.Error}");
+        foreach (var r in mine.Where(r => r.Status != "graded")) notes.Add($"{r.Notebook} not graded: {r.Error}");
         return notes;
     }
 

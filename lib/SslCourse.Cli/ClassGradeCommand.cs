@@ -91,22 +91,33 @@ public static class ClassGradeCommand
             if (record.Student != entry.Student) throw new UsageException($"{recordPath}: is the record of '{record.Student}', not '{entry.Student}'.");
             var submitted = record.Status == CheckoutRecord.CheckedOut ? SubmittedNotebooks.Find(repo) : null;
             if (submitted?.Problem is { } problem) record = record with { Status = CheckoutRecord.Failed, Message = problem };
+            var studentOut = Path.Combine(outDir, entry.Student);
+            if (Directory.Exists(studentOut)) Directory.Delete(studentOut, recursive: true); // no stale result from an earlier run
             record.Save(outDir);
             if (submitted == null || record.Status != CheckoutRecord.CheckedOut) { Console.WriteLine($"{entry.Student}: not graded: {record.Message}"); continue; }
             foreach (var (file, reason) in submitted.Refused)
             {
                 Console.WriteLine($"{entry.Student}: not graded: {reason}");
                 var notebook = Path.GetFileNameWithoutExtension(file);
-                GradeReport.Write(new SubmissionGrade(file, entry.Student, notebook, null, [], [], [], false, null, 0, reason), Path.Combine(outDir, entry.Student), notebook);
+                GradeReport.Write(new SubmissionGrade(file, entry.Student, notebook, null, [], [], [], false, null, 0, reason), studentOut, notebook);
             }
             if (submitted.Files.Count == 0 && submitted.Refused.Count == 0) Console.WriteLine($"{entry.Student}: no notebooks/*.ipynb to grade");
             foreach (var file in submitted.Files)
             {
-                int rc = await GradeCommand.RunAsync([file, "--source", source, "--out", Path.Combine(outDir, entry.Student), "--student", entry.Student, .. passOn]);
+                int rc = await GradeCommand.RunAsync([file, "--source", source, "--out", studentOut, "--student", entry.Student, .. passOn]);
                 if (rc == Cli.Failed) failed++; // a grader fault; an unusable notebook (2) is the student's and is in the results
             }
         }
-        int searched = SolutionLeaks.Check(outDir, solutions);
+        int searched;
+        try
+        {
+            searched = SolutionLeaks.Check(outDir, solutions);
+        }
+        catch (NotebookFormatException e)
+        {
+            Directory.Delete(outDir, recursive: true); // nothing of it may be uploaded
+            throw new NotebookFormatException($"{e.Message} The results folder {outDir} was deleted.", e);
+        }
         Console.WriteLine($"ssl-course grade --roster: {searched} result file(s) searched for {solutions.Count} solution text(s): none found");
         return failed > 0 ? Cli.Failed : Cli.Ok;
     }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system tools some tests need, idempotently: scripts/install-test-tools.sh TOOL...
-# Tools: chromium (Debian's chromium, for the site's browser test); bwrap (Debian/Ubuntu bubblewrap: the sandbox
-# `ssl-course grade` runs every submission in).
+#   chromium           Debian's chromium, for the site's browser test
+#   bwrap              Debian/Ubuntu bubblewrap: the sandbox `ssl-course grade` runs every submission in
+#   action-validator   @action-validator/cli (npm): validates GitHub Actions workflows against their schema
 # .ci/run calls it before `dotnet test`; a test fixture that finds its tool missing calls it once.
-# Debian packages are installed with apt-get only when running as root (otherwise it says what to run).
+# Debian packages are installed with apt-get only when running as root (otherwise it says what to run); npm packages
+# go into the repository-local, git-ignored folder .tools/node.
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 
 apt_install() {
   if [ "$(id -u)" -ne 0 ]; then
@@ -24,6 +27,14 @@ for tool in "$@"; do
       ;;
     bwrap)
       command -v bwrap >/dev/null 2>&1 || apt_install bubblewrap || status=1
+      ;;
+    action-validator)
+      bin="$root/.tools/node/node_modules/.bin/action-validator"
+      if [ ! -x "$bin" ]; then
+        command -v npm >/dev/null || apt_install nodejs npm || status=1
+        npm install --prefix "$root/.tools/node" --no-audit --no-fund --loglevel=error "@action-validator/cli@0.6.0" || status=1
+      fi
+      [ -x "$bin" ] && echo "install-test-tools: action-validator at $bin"
       ;;
     *)
       echo "install-test-tools: unknown tool '$tool'" >&2

@@ -20,15 +20,29 @@ public static class GradeCommand
         var memory = Options.Integer("memory", "Memory limit of a submission's process in MB, at least 256 [default: 4096].", "MB", 256, "expected a number of megabytes, at least 256");
         var student = Options.Text("student", "The student's name in the results [default: the file or folder name].", "NAME");
         var noSandbox = Options.Flag("no-sandbox", "Run submissions without the bubblewrap sandbox (not for official grading: a submission could then read or change other files).");
-        return Options.Verb("grade", "Grade submissions against the source notebooks, each run in its own bubblewrap sandbox; writes JSON, Markdown and JUnit per submission and grades.csv for a folder.", parse =>
+        var classOptions = ClassGradeCommand.CreateOptions();
+        Symbol[] symbols = [submission, source, outDir, budget, cellTimeout, timeout, memory, student, noSandbox, .. classOptions.All];
+        return Options.Verb("grade", "Grade submissions against the source notebooks, each run in its own bubblewrap sandbox; writes JSON, Markdown and JUnit per submission and grades.csv for a folder. " +
+            "A class: --plan ROSTER, --checkout ROSTER --deadline ISO --into DIR, --roster ROSTER --repos DIR --source NB --out DIR, --merge FOLDER... --out DIR.", parse =>
         {
+            // grading a class (the GitHub Actions fan-out): --plan, --checkout, --roster, --merge
+            if (classOptions.Requested(parse))
+                return ClassGradeCommand.RunAsync(classOptions.Read(parse, parse.GetValue(submission) ?? [], parse.GetValue(source), parse.GetValue(outDir),
+                    Raw(parse, budget), parse.GetValue(cellTimeout), parse.GetValue(timeout), parse.GetValue(memory)));
             var b = parse.GetValue(budget)!;
             return GradeAsync(parse.GetValue(submission) ?? [], parse.GetValue(source), parse.GetValue(outDir), b, parse.GetValue(student),
                 TimeSpan.FromSeconds(parse.GetValue(cellTimeout) ?? (b == "smoke" ? 120 : 900)),
                 TimeSpan.FromSeconds(parse.GetValue(timeout) ?? (b == "smoke" ? 600 : 3600)),
                 parse.GetValue(memory) ?? 4096, parse.GetValue(noSandbox));
-        }, submission, source, outDir, budget, cellTimeout, timeout, memory, student, noSandbox);
+        }, symbols);
     }
+
+    /// <summary>The budget as typed, or null when it was left at its default.</summary>
+    static string? Raw(ParseResult parse, Option<string> budget) => parse.GetResult(budget) is { Implicit: false } ? parse.GetValue(budget) : null;
+
+    /// <summary>Runs <c>ssl-course grade</c> with <paramref name="argv"/> (the words after <c>grade</c>), as typed on a
+    /// command line: the class-grading forms grade each student's notebooks this way.</summary>
+    public static Task<int> RunAsync(string[] argv) => Cli.MainAsync(["grade", .. argv]);
 
     static async Task<int> GradeAsync(string[] positional, string? sourcePath, string? outFolder, string budget, string? studentName,
         TimeSpan cellTimeout, TimeSpan notebookTimeout, long memoryMb, bool noSandbox)

@@ -13,19 +13,21 @@ public static class ReleaseCommand
         var outDir = Options.Text("out", "Folder for the student copies (solutions replaced by stubs, outputs cleared).", "DIR");
         var repoDir = Options.Text("student-repo", "Write a complete student repository (notebooks, library, data, devcontainers, autograde workflow).", "DIR");
         var noGit = Options.Flag("no-git", "With --student-repo: do not create the one-commit git history.");
-        return Options.Verb("release", "Write the student copies of source notebooks: --out DIR or --student-repo DIR is required.",
-            parse => Task.FromResult(Write(parse.GetValue(notebooks) ?? [], parse.GetValue(outDir), parse.GetValue(repoDir), !parse.GetValue(noGit))),
-            notebooks, outDir, repoDir, noGit);
+        var gradingRepo = Options.Text("grading-repo", "Copy the class-grading workflow (and a roster template) into your private instructor repository.", "DIR");
+        return Options.Verb("release", "Write the student copies of source notebooks: --out DIR, --student-repo DIR or --grading-repo DIR is required.",
+            parse => Task.FromResult(Write(parse.GetValue(notebooks) ?? [], parse.GetValue(outDir), parse.GetValue(repoDir), !parse.GetValue(noGit), parse.GetValue(gradingRepo))),
+            notebooks, outDir, repoDir, noGit, gradingRepo);
     }
 
-    static int Write(string[] paths, string? outDir, string? repoDir, bool git)
+    static int Write(string[] paths, string? outDir, string? repoDir, bool git, string? gradingRepo)
     {
         if (paths.Length == 0) throw new UsageException("no notebook given; expected source .ipynb files or folders, then --out DIR or --student-repo DIR.");
-        if (outDir == null && repoDir == null)
-            throw new UsageException("--out DIR (the folder for the student copies) or --student-repo DIR (a complete student repository) is required.");
+        if (outDir == null && repoDir == null && gradingRepo == null)
+            throw new UsageException("--out DIR (the folder for the student copies), --student-repo DIR (a complete student repository) or --grading-repo DIR (the class-grading workflow into your private repository) is required.");
         var files = NotebookFiles.Expand(paths);
         if (repoDir != null) WriteRepository(files, repoDir, git);
         if (outDir != null) WriteCopies(files, Path.GetFullPath(outDir));
+        if (gradingRepo != null) InstallClassWorkflow(files, gradingRepo);
         return Cli.Ok;
     }
 
@@ -69,5 +71,20 @@ public static class ReleaseCommand
         for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "lib", "SslCourse", "SslCourse.csproj"))) return dir.FullName;
         return null;
+    }
+
+    /// <summary>--grading-repo: the class-grading workflow (and a roster template) into the instructor's private repository.</summary>
+    static void InstallClassWorkflow(List<string> files, string instructorRepo)
+    {
+        var root = CourseRoot(Path.GetDirectoryName(Path.GetFullPath(files[0]))!) ?? CourseRoot(Directory.GetCurrentDirectory())
+            ?? throw new UsageException($"{files[0]}: no course repository (a folder with lib/SslCourse/SslCourse.csproj) above it or above the current folder.");
+        try
+        {
+            foreach (var line in SslCourse.Notebooks.ClassGrading.ClassWorkflow.Install(root, instructorRepo)) Console.WriteLine($"grading repository {instructorRepo}: {line}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message.Split(" (Parameter")[0]);
+        }
     }
 }

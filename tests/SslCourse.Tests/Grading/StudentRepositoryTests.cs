@@ -37,6 +37,7 @@ public class StudentRepositoryTests
         Directory.Exists(Path.Combine(repo, "tests")).Should().BeFalse();
         Directory.Exists(Path.Combine(repo, ".ci")).Should().BeFalse();
         File.Exists(Path.Combine(repo, "docs", "instructor-guide.md")).Should().BeFalse();
+        File.Exists(Path.Combine(repo, ".github", "workflows", "grade-class.yml")).Should().BeFalse("class grading runs in the instructor's private repository only");
         File.ReadAllText(Path.Combine(repo, "SslCourse.sln")).Should().NotContain("SslCourse.Tests");
 
         // One commit of history, and it is the tree on disk.

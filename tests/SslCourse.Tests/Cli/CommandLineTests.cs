@@ -45,7 +45,7 @@ public class CommandLineTests
     [InlineData("ssl-course run: no notebook given; expected one or more .ipynb files or folders.", "run")]
     [InlineData("ssl-course grade: --memory '12': expected a number of megabytes, at least 256.", "grade", "s.ipynb", "--source", "n", "--memory", "12")]
     [InlineData("ssl-course grade: --source is required: the instructor's notebook or folder of notebooks.", "grade", "s.ipynb")]
-    [InlineData("ssl-course release: --out DIR (the folder for the student copies) or --student-repo DIR (a complete student repository) is required.", "release", "n")]
+    [InlineData("ssl-course release: --out DIR (the folder for the student copies), --student-repo DIR (a complete student repository) or --grading-repo DIR (the class-grading workflow into your private repository) is required.", "release", "n")]
     [InlineData("ssl-course export: --to 'py': the only export format is 'cs' (a .NET file-based app).", "export", "n", "--to", "py")]
     [InlineData("ssl-course pretrain: --minutes 'soon': expected a positive number.", "pretrain", "simclr", "--minutes", "soon")]
     [InlineData("ssl-course pretrain: --seed '-1': expected a non-negative integer.", "pretrain", "simclr", "--steps", "1", "--seed", "-1")]

@@ -11,9 +11,15 @@ namespace SslCourse.Shapes;
 static class PointBatchTraining
 {
     /// <summary>Runs <paramref name="steps"/> steps; returns the loss of every step.</summary>
+    /// <param name="optimizer">Steps the parameters the loss depends on.</param>
     /// <param name="points"><c>[L, N, 3]</c> shapes</param>
     /// <param name="labels"><c>[L, N]</c> per-point labels</param>
+    /// <param name="steps">Number of optimizer steps.</param>
+    /// <param name="batch">Shapes per step.</param>
+    /// <param name="samplePoints">Points drawn per shape per step.</param>
+    /// <param name="generator">Draws the batches, the point subsets and the augmentations.</param>
     /// <param name="loss">(augmented points <c>[b, k, 3]</c>, their labels <c>[b, k]</c>) -> scalar loss</param>
+    /// <param name="onStep">Called after each step with (step, loss).</param>
     public static List<double> Run(optim.Optimizer optimizer, Tensor points, Tensor labels, int steps, int batch, int samplePoints,
         Generator generator, Func<Tensor, Tensor, Tensor> loss, Action<int, double>? onStep)
     {

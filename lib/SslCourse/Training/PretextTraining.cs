@@ -72,16 +72,11 @@ public sealed class PretextRun
     /// (the supervised run has no pretext labels and throws <see cref="NotSupportedException"/>).</summary>
     public (Tensor Predictions, Tensor Labels) Predict(Tensor images, Generator generator)
     {
-        bool e = Encoder.training, h = Head.training;
-        Encoder.eval(); Head.eval();
-        try
-        {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            var (p, l) = predict(images, generator);
-            return (p.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
-        }
-        finally { Encoder.train(e); Head.train(h); }
+        using var mode = ModeScope.Eval(Encoder, Head);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var (p, l) = predict(images, generator);
+        return (p.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
     }
 
     /// <summary>Pretext accuracy (0..1) on <paramref name="images"/>.</summary>

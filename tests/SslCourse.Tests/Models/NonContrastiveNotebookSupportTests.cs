@@ -6,7 +6,7 @@ using SslCourse.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.ContrastiveNotebooks;
+namespace SslCourse.Tests.Models;
 
 public class NonContrastiveNotebookSupportTests
 {

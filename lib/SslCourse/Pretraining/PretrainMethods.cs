@@ -29,7 +29,7 @@ public sealed record PretrainSetup(Func<ConvNet> MakeEncoder, int FeatureDim, st
     /// fmnist (grayscale): crop (0.3-1) + flip + brightness/contrast in [0.6, 1.4] (the calibration recipe).</summary>
     public Func<Tensor, Generator, Tensor> View => Dataset != "fmnist"
         ? ViewRecipes.SimClr(32, strength: 0.5, blur: false, scaleMin: 0.2).Apply
-        : StepBenchmarks.Augment;
+        : ViewRecipes.CropFlipContrast;
 
     /// <summary>A light view for the supervised and rotation methods: crop (0.5-1) with flip.</summary>
     public Func<Tensor, Generator, Tensor> LightView => new RandomResizedCrop(Size, scaleMin: 0.5).Apply;

@@ -139,7 +139,7 @@ public static class Pretrainer
     }
 
     /// <summary>A method built and ready to train: its model in training mode, Adam over its parameters and a seeded
-    /// loader of its views over <paramref name="train"/> (what <see cref="Run"/> and <see cref="MethodSpeed"/> share).</summary>
+    /// loader of its views over <paramref name="train"/> (what <see cref="Run"/> and the bench's MethodSpeed share).</summary>
     public static (PretrainModel Built, optim.Optimizer Optimizer, DataLoader Loader) Prepare(PretrainMethod method, PretrainSetup setup,
         LabeledImages train, int batchSize, double learningRate, double weightDecay, int seed)
     {

@@ -153,7 +153,7 @@ public static class PretrainMethods
         {
             Model = model, Encoder = first!, Parameters = model.OnlineParameters(), Views = [s.View, s.View],
             Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            AfterStep = progress => model.UpdateTarget(1 - (1 - 0.99) * (Math.Cos(Math.PI * Math.Clamp(progress, 0, 1)) + 1) / 2),
+            AfterStep = progress => model.UpdateTarget(MomentumSchedule.Cosine(progress, baseMomentum: 0.99)),
             Config = new() { ["momentum"] = "0.99 -> 1 (cosine)", ["projector"] = "512-128", ["predictor"] = "512-128", ["views"] = ViewName(s) },
         };
     }

@@ -9,7 +9,7 @@ namespace SslCourse.Models;
 /// SimCLR (Chen, Kornblith, Norouzi and Hinton, ICML 2020): an encoder f, a projection head g, and NT-Xent between
 /// the projections z = g(f(x)) of two views of each image. Downstream tasks use h = f(x), before the head.
 /// </summary>
-public sealed class SimClr : Module<Tensor, Tensor>
+public sealed class SimClr : Module<Tensor, Tensor>, ISslMethod
 {
     readonly Module<Tensor, Tensor> encoder;
     readonly ProjectionHead projector;
@@ -46,4 +46,10 @@ public sealed class SimClr : Module<Tensor, Tensor>
         var halves = z.chunk(2, 0);                                    // 2 x [N, P]
         return NtXent.Loss(halves[0], halves[1], Temperature);
     }
+
+    /// <summary>Every parameter (encoder and projector).</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() => parameters();
+
+    /// <summary>SimCLR has no momentum target.</summary>
+    public MomentumTarget? Target => null;
 }

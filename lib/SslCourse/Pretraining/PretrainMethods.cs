@@ -122,13 +122,8 @@ public static class PretrainMethods
     static PretrainModel SimClrModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        var model = new SimClr(encoder, s.FeatureDim, hidden: 512, projectionDim: 128, temperature: 0.2);
-        return new PretrainModel
-        {
-            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            Config = new() { ["temperature"] = "0.2", ["projector"] = "512-128", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, new SimClr(encoder, s.FeatureDim, hidden: 512, projectionDim: 128, temperature: 0.2), encoder, null,
+            new() { ["temperature"] = "0.2", ["projector"] = "512-128", ["views"] = ViewName(s) });
     }
 
     static PretrainModel MoCoModel(PretrainSetup s)
@@ -136,39 +131,31 @@ public static class PretrainMethods
         ConvNet? first = null;
         var model = new MoCo(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, queueSize: 4096,
             projectionDim: 128, hidden: 512, temperature: 0.2, generator: Course.Generator(s.Seed + 1));
-        return new PretrainModel
-        {
-            Model = model, Encoder = first!, Parameters = model.QueryParameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            AfterStep = _ => model.UpdateKeyEncoder(0.99),
-            Config = new() { ["temperature"] = "0.2", ["queue"] = "4096", ["momentum"] = "0.99", ["projector"] = "512-128", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, model, first!, _ => model.UpdateTarget(0.99),
+            new() { ["temperature"] = "0.2", ["queue"] = "4096", ["momentum"] = "0.99", ["projector"] = "512-128", ["views"] = ViewName(s) });
     }
 
     static PretrainModel ByolModel(PretrainSetup s)
     {
         ConvNet? first = null;
         var model = new Byol(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, hidden: 512, projectionDim: 128);
-        return new PretrainModel
-        {
-            Model = model, Encoder = first!, Parameters = model.OnlineParameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            AfterStep = progress => model.UpdateTarget(MomentumSchedule.Cosine(progress, baseMomentum: 0.99)),
-            Config = new() { ["momentum"] = "0.99 -> 1 (cosine)", ["projector"] = "512-128", ["predictor"] = "512-128", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, model, first!, progress => model.UpdateTarget(MomentumSchedule.Cosine(progress, baseMomentum: 0.99)),
+            new() { ["momentum"] = "0.99 -> 1 (cosine)", ["projector"] = "512-128", ["predictor"] = "512-128", ["views"] = ViewName(s) });
     }
 
     static PretrainModel SimSiamModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        var model = new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128);
-        return new PretrainModel
-        {
-            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            Config = new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128), encoder, null,
+            new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) });
     }
+
+    /// <summary>A two-view method of the one method API (<see cref="ISslMethod"/>) on the setup's views.</summary>
+    static PretrainModel TwoViews(PretrainSetup s, ISslMethod method, ConvNet encoder, Action<double>? afterStep, Dictionary<string, string> config) => new()
+    {
+        Model = (nn.Module)method, Encoder = encoder, Parameters = method.TrainableParameters(), Views = [s.View, s.View],
+        Loss = b => method.Loss(b.Views[0], b.Views[1]), AfterStep = afterStep, Config = config,
+    };
 
     static string ViewName(PretrainSetup s) => s.Dataset != "fmnist"
         ? "SimCLR views: crop 0.2-1 + flip, colour jitter strength 0.5 (p 0.8), grayscale 0.2, no blur"

@@ -47,7 +47,7 @@ public sealed class Byol : Module<Tensor, Tensor>, ISslMethod
     /// <summary>BYOL's symmetrised loss for two views <c>[N, C, H, W]</c> -> scalar in [0, 8].</summary>
     public Tensor Loss(Tensor view1, Tensor view2)
     {
-        var both = cat([view1, view2], 0);                              // [2N, C, H, W]
+        var both = cat([view1, view2], 0).to(ModelUtils.DeviceOf(encoder)); // [2N, C, H, W], on the model's device
         var p = predictor.call(projector.call(encoder.call(both))).chunk(2, 0); // 2 x [N, P]
         Tensor[] z;
         using (no_grad()) z = target_projector.call(target_encoder.call(both)).chunk(2, 0);

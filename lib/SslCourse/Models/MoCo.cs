@@ -54,9 +54,11 @@ public sealed class MoCo : Module<Tensor, Tensor>, ISslMethod
     /// <summary>InfoNCE of queries (view 1) against keys (view 2) and the queue -> scalar; then enqueues the keys.</summary>
     public Tensor Loss(Tensor queryView, Tensor keyView)
     {
-        var q = projector.call(encoder.call(queryView));          // [N, P]
+        var device = ModelUtils.DeviceOf(encoder);
+        var q = projector.call(encoder.call(queryView.to(device)));          // [N, P]
         Tensor k;
-        using (no_grad()) k = key_projector.call(key_encoder.call(keyView)); // [N, P]
+        using (no_grad()) k = key_projector.call(key_encoder.call(keyView.to(device))); // [N, P]
+        Queue.Follow(device);
         var loss = InfoNce.MoCo(q, k, Queue.Keys(), Temperature);
         Queue.Enqueue(nn.functional.normalize(k, dim: 1));
         return loss;

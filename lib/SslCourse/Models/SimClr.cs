@@ -42,7 +42,8 @@ public sealed class SimClr : Module<Tensor, Tensor>, ISslMethod
     /// <summary>NT-Xent of two views <c>[N, C, H, W]</c> each (one forward pass over both) -> scalar.</summary>
     public Tensor Loss(Tensor view1, Tensor view2)
     {
-        var z = projector.call(encoder.call(cat([view1, view2], 0))); // [2N, C, H, W] -> [2N, P]
+        var both = cat([view1, view2], 0).to(ModelUtils.DeviceOf(encoder)); // [2N, C, H, W], on the model's device
+        var z = projector.call(encoder.call(both));                    // [2N, C, H, W] -> [2N, P]
         var halves = z.chunk(2, 0);                                    // 2 x [N, P]
         return NtXent.Loss(halves[0], halves[1], Temperature);
     }

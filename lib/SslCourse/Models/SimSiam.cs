@@ -54,7 +54,7 @@ public sealed class SimSiam : Module<Tensor, Tensor>, ISslMethod
     /// <summary>The symmetric loss of two views <c>[N, C, H, W]</c> -> scalar in [-1, 1].</summary>
     public Tensor Loss(Tensor view1, Tensor view2)
     {
-        var z = Project(cat([view1, view2], 0));                       // [2N, P]
+        var z = Project(cat([view1, view2], 0).to(ModelUtils.DeviceOf(encoder))); // [2N, P], on the model's device
         var p = UsePredictor ? predictor.call(z) : z;                  // [2N, P]
         var zs = z.chunk(2, 0);
         var ps = p.chunk(2, 0);

@@ -93,11 +93,11 @@ public static class PretrainMethods
     {
         var encoder = s.MakeEncoder();
         var head = new LinearClassifier(s.FeatureDim, s.Classes);
-        var model = nn.Sequential(("encoder", encoder), ("head", head));
+        var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
         return new PretrainModel
         {
             Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.LightView],
-            Loss = b => nn.functional.cross_entropy(model.call(b.Views[0]), b.Labels),
+            Loss = b => nn.functional.cross_entropy(model.call(OnModel(model, b.Views[0])), OnModel(model, b.Labels)),
             Config = new() { ["head"] = $"linear {s.FeatureDim}-{s.Classes}", ["views"] = "crop 0.5-1 + flip" },
         };
     }
@@ -106,13 +106,13 @@ public static class PretrainMethods
     {
         var encoder = s.MakeEncoder();
         var head = new LinearClassifier(s.FeatureDim, 4);
-        var model = nn.Sequential(("encoder", encoder), ("head", head));
+        var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
         return new PretrainModel
         {
             Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.LightView],
             Loss = b =>
             {
-                var (images, labels) = Rotations.Expand(b.Views[0]);   // [4B, C, H, W], [4B]
+                var (images, labels) = Rotations.Expand(OnModel(model, b.Views[0]));   // [4B, C, H, W], [4B]
                 return nn.functional.cross_entropy(model.call(images), labels);
             },
             Config = new() { ["head"] = $"linear {s.FeatureDim}-4", ["views"] = "crop 0.5-1 + flip, then all 4 rotations" },
@@ -150,10 +150,17 @@ public static class PretrainMethods
             new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) });
     }
 
+    /// <summary>The placement rule: a model the library builds goes to <see cref="Course.Device"/>, before its parameters
+    /// are handed to an optimizer (moving a module replaces its parameter tensors).</summary>
+    static T OnCourseDevice<T>(T model) where T : nn.Module { model.to(Course.Device); return model; }
+
+    /// <summary>Inputs follow the model: <paramref name="x"/> on the device of <paramref name="model"/>'s weights.</summary>
+    static Tensor OnModel(nn.Module model, Tensor x) => x.to(ModelUtils.DeviceOf(model));
+
     /// <summary>A two-view method of the one method API (<see cref="ISslMethod"/>) on the setup's views.</summary>
     static PretrainModel TwoViews(PretrainSetup s, ISslMethod method, ConvNet encoder, Action<double>? afterStep, Dictionary<string, string> config) => new()
     {
-        Model = (nn.Module)method, Encoder = encoder, Parameters = method.TrainableParameters(), Views = [s.View, s.View],
+        Model = OnCourseDevice((nn.Module)method), Encoder = encoder, Parameters = method.TrainableParameters(), Views = [s.View, s.View],
         Loss = b => method.Loss(b.Views[0], b.Views[1]), AfterStep = afterStep, Config = config,
     };
 

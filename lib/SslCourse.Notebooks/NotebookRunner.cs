@@ -39,6 +39,7 @@ public enum CellStatus { Passed, Failed, TimedOut, Skipped }
 
 /// <summary>The outcome of one code cell.</summary>
 /// <param name="Number">One-based cell number in the notebook (markdown cells count).</param>
+/// <param name="Id">The cell's nbformat id, when it has one.</param>
 /// <param name="FirstLine">First non-empty source line.</param>
 /// <param name="Status">Passed, failed, timed out or skipped.</param>
 /// <param name="Error">The error message (failed or timed out), else null.</param>

@@ -69,6 +69,8 @@ public static class Course
                 torch.set_num_threads(n);
                 bool forceCpu = string.Equals(Environment.GetEnvironmentVariable("SSL_COURSE_DEVICE"), "cpu", StringComparison.OrdinalIgnoreCase);
                 Device = !forceCpu && torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+                // The loops report to the interface; the live display (notebook, terminal or log) is its adapter.
+                Training.TrainingProgress.Start ??= (title, steps) => Display.LiveProgress.Start(title, steps);
                 _initialised = true;
             }
             else if (threads is int n) torch.set_num_threads(n);

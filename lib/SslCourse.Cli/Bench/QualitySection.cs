@@ -246,7 +246,7 @@ public static class QualitySection
         int warmSteps = ctx.Quick ? 5 : 200, extraSteps = ctx.Quick ? 5 : 100, batch = 32;
         int classes = pool.NumClasses, channels = (int)pool.Images.shape[1], side = (int)pool.Images.shape[2];
         var weak = new RandomResizedCrop(side, scaleMin: 0.6, ratioMin: 0.9, ratioMax: 1.1, flipProbability: 0.5);
-        Func<Tensor, Generator, Tensor> strong = channels == 3 ? ViewRecipes.SimClr(side, strength: 0.5, blur: false, scaleMin: 0.3).Apply : StepBenchmarks.Augment;
+        Func<Tensor, Generator, Tensor> strong = channels == 3 ? ViewRecipes.SimClr(side, strength: 0.5, blur: false, scaleMin: 0.3).Apply : ViewRecipes.CropFlipContrast;
         ConvClassifier NewModel() { torch.manual_seed(0); return new ConvClassifier(channels, classes, Width); }
         ConvClassifier CopyOf(ConvClassifier m) { var c = NewModel(); ModelUtils.CopyWeights(m, c); return c; }
         var names = new[] { "supervised only", "pseudo-labels (100 most confident per class, one round)", "FixMatch (tau 0.95)", "Mean Teacher (the teacher)" };

@@ -105,7 +105,7 @@ public static class PeerSection
     public static Task RunAsync(BenchContext ctx)
     {
         Course.Init(0);
-        var script = Path.Combine(ctx.RepoRoot, "lib", "SslCourse", "Bench", "peer_step.py");
+        var script = Path.Combine(ctx.RepoRoot, "lib", "SslCourse.Cli", "Bench", "peer_step.py");
         var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
         if (!PythonHasTorch(python))
         {

@@ -14,6 +14,7 @@ public static class ContrastiveRandomWalk
 {
     /// <summary>Row-stochastic transitions between consecutive frames: A_t = softmax(x_t x_{t+1}^T / temperature).</summary>
     /// <param name="nodes">[B, T, P, D], L2-normalised along D.</param>
+    /// <param name="temperature">Softmax temperature (&gt; 0).</param>
     /// <returns>[B, T-1, P, P].</returns>
     public static Tensor Transitions(Tensor nodes, double temperature)
     {

@@ -38,6 +38,10 @@ public static class ForkVideos
 
     /// <summary>One clip: history [history, 32, 32] (frames 0..history-1), the future frame [1, 32, 32] at
     /// history-1+horizon, the branch taken (-1 up, +1 down) and whether the future depends on it.</summary>
+    /// <param name="seed">Dataset seed.</param>
+    /// <param name="index">Clip index: (seed, index) draws the clip.</param>
+    /// <param name="history">Number of frames given.</param>
+    /// <param name="horizon">How many frames after the last given one the future frame is.</param>
     /// <param name="branch">Force the branch (-1 or +1); drawn from (seed, index) when null.</param>
     public static (Tensor History, Tensor Future, int Branch, bool Ambiguous) Generate(int seed, long index, int history = 3, int horizon = 4, int? branch = null)
     {

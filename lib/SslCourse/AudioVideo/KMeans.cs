@@ -53,6 +53,8 @@ public static class KMeans
     /// <summary>Purity: the fraction of points whose cluster's majority label is their own label.</summary>
     /// <param name="assign">[N] cluster ids in 0..k-1.</param>
     /// <param name="labels">[N] labels in 0..classes-1.</param>
+    /// <param name="k">Number of clusters.</param>
+    /// <param name="classes">Number of classes.</param>
     public static double Purity(Tensor assign, Tensor labels, int k, int classes)
     {
         using var scope = NewDisposeScope();

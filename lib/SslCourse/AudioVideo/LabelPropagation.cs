@@ -45,6 +45,9 @@ public static class LabelPropagation
     /// <param name="query">[N, D].</param>
     /// <param name="source">[M, D].</param>
     /// <param name="sourceLabels">[M, C] (one-hot or soft).</param>
+    /// <param name="temperature">Softmax temperature of the affinities (&gt; 0).</param>
+    /// <param name="topK">Each query keeps its topK most similar sources.</param>
+    /// <param name="allowed">Optional [N, M] mask of the sources each query may use.</param>
     /// <returns>[N, C].</returns>
     public static Tensor Propagate(Tensor query, Tensor source, Tensor sourceLabels, double temperature = 0.07, int topK = 10, Tensor? allowed = null)
     {

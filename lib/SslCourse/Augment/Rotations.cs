@@ -18,7 +18,7 @@ public static class Rotations
         using var scope = NewDisposeScope();
         long n = images.shape[0];
         var x = cat([images, Rot90(images, 1), Rot90(images, 2), Rot90(images, 3)], 0);
-        var y = arange(4, dtype: ScalarType.Int64).repeat_interleave(n);
+        var y = arange(4, dtype: ScalarType.Int64, device: images.device).repeat_interleave(n);   // [4N], beside the images
         return (x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
 }

@@ -1,3 +1,6 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace SslCourse.Augment;
 
 /// <summary>The view recipes of the papers, with their defaults.</summary>
@@ -32,5 +35,29 @@ public static class ViewRecipes
             new GaussianBlur(blur),
             new RandomSolarize(solarize));
         return (View(1.0, 0.0), View(0.1, 0.2));
+    }
+
+    /// <summary>
+    /// The calibration recipe (grayscale or colour): batched with per-image parameters (the bench's PyTorch peer,
+    /// lib/SslCourse.Cli/Bench/peer_step.py, draws the same): a random resized
+    /// crop (area 0.3-1, via an affine grid), a horizontal flip with probability 1/2, brightness and contrast
+    /// factors in [0.6, 1.4]. <c>[B, 3, H, W]</c> -> <c>[B, 3, H, W]</c>.
+    /// </summary>
+    public static Tensor CropFlipContrast(Tensor x, Generator g)
+    {
+        long b = x.shape[0];
+        var scale = (0.3 + 0.7 * rand([b], generator: g)).sqrt();           // side of the crop, relative
+        var flip = rand([b], generator: g).lt(0.5).to(ScalarType.Float32) * -2 + 1; // -1 flips
+        var tx = (1 - scale) * (rand([b], generator: g) * 2 - 1);
+        var ty = (1 - scale) * (rand([b], generator: g) * 2 - 1);
+        var zero = zeros([b]);
+        var theta = stack([stack([scale * flip, zero, tx], 1), stack([zero, scale, ty], 1)], 1); // [B, 2, 3]
+        var grid = nn.functional.affine_grid(theta, [b, x.shape[1], x.shape[2], x.shape[3]], align_corners: false);
+        var y = nn.functional.grid_sample(x, grid, align_corners: false);  // [B, 3, H, W]
+        var brightness = (0.6 + 0.8 * rand([b, 1, 1, 1], generator: g));
+        var contrast = (0.6 + 0.8 * rand([b, 1, 1, 1], generator: g));
+        y = y * brightness;
+        var mean = y.mean([1, 2, 3], keepdim: true);                        // [B, 1, 1, 1]
+        return ((y - mean) * contrast + mean).clamp(0, 1);
     }
 }

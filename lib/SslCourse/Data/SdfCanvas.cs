@@ -126,7 +126,7 @@ internal struct Prim
                                  MathF.Max(Q0 * u + Q1 * v - Q2, Q3 * u + Q4 * v - Q5));
         }
     }
-    /// <summary><see cref="Distance"/> of eight points at once: the same operations in the same order per lane, so
+    /// <summary><see cref="Distance(float, float)"/> of eight points at once: the same operations in the same order per lane, so
     /// the same bits (the star's sector arithmetic has no vector form and runs lane by lane).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly Vector256<float> Distance(Vector256<float> u, Vector256<float> v)

@@ -7,6 +7,7 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace SslCourse.Display;
 
 /// <summary>
+/// The live display of <see cref="SslCourse.Training.ITrainingProgress"/> (what <see cref="Course.Init"/> makes the loops use).
 /// Progress of a loop that runs for a while (training, evaluation): step, metrics, elapsed and remaining time.
 /// In a notebook it is a text line updated in place (every <see cref="RefreshSeconds"/>) and, below it, a PNG of the
 /// metric curves updated in place (every <see cref="ChartSeconds"/>, and once more at the end); both are published
@@ -18,7 +19,7 @@ namespace SslCourse.Display;
 /// using var progress = LiveProgress.Start("SimCLR", totalSteps: 500);
 /// for (int step = 1; step &lt;= 500; step++) { ...; progress.Report(step, new() { ["loss"] = loss }); }
 /// </code></example>
-public sealed class LiveProgress : IDisposable
+public sealed class LiveProgress : SslCourse.Training.ITrainingProgress
 {
     readonly string _title;
     readonly Stopwatch _watch = Stopwatch.StartNew();

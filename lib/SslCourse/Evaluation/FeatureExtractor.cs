@@ -1,3 +1,4 @@
+using SslCourse.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -17,26 +18,21 @@ public static class FeatureExtractor
     {
         ArgumentNullException.ThrowIfNull(encoder);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
-        bool wasTraining = encoder.training;
-        encoder.eval();
-        try
+        using var mode = ModeScope.Eval(encoder);
+        using var _ = no_grad();
+        var device = encoder.parameters().FirstOrDefault()?.device ?? CPU;
+        var parts = new List<Tensor>();
+        long n = images.shape[0];
+        for (long start = 0; start < n; start += batchSize)
         {
-            using var _ = no_grad();
-            var device = encoder.parameters().FirstOrDefault()?.device ?? CPU;
-            var parts = new List<Tensor>();
-            long n = images.shape[0];
-            for (long start = 0; start < n; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                var batch = images[(int)start..(int)Math.Min(n, start + batchSize)].to(device);
-                var f = encoder.call(batch).flatten(1).to(ScalarType.Float32).cpu(); // [B, D]
-                parts.Add(f.MoveToOuterDisposeScope());
-            }
-            if (parts.Count == 0) throw new ArgumentException("images is empty.", nameof(images));
-            var all = cat(parts.ToArray(), 0); // [N, D]
-            foreach (var p in parts) p.Dispose();
-            return all;
+            using var scope = NewDisposeScope();
+            var batch = images[(int)start..(int)Math.Min(n, start + batchSize)].to(device);
+            var f = encoder.call(batch).flatten(1).to(ScalarType.Float32).cpu(); // [B, D]
+            parts.Add(f.MoveToOuterDisposeScope());
         }
-        finally { encoder.train(wasTraining); }
+        if (parts.Count == 0) throw new ArgumentException("images is empty.", nameof(images));
+        var all = cat(parts.ToArray(), 0); // [N, D]
+        foreach (var p in parts) p.Dispose();
+        return all;
     }
 }

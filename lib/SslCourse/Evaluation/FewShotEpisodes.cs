@@ -47,6 +47,10 @@ public static class FewShotEpisodes
     /// <summary>Accuracy (0..1) of one nearest-prototype episode drawn with <see cref="Sample"/>.</summary>
     /// <param name="features"><c>[N, D]</c></param>
     /// <param name="labels"><c>[N]</c></param>
+    /// <param name="ways">Classes per episode.</param>
+    /// <param name="shots">Labelled examples per class.</param>
+    /// <param name="queries">Query examples per class.</param>
+    /// <param name="generator">Draws the episode.</param>
     public static double Episode(Tensor features, Tensor labels, int ways, int shots, int queries, Generator generator)
     {
         using var scope = NewDisposeScope();

@@ -34,23 +34,18 @@ public static class LayerFeatures
         ArgumentNullException.ThrowIfNull(encoder);
         if (layer < 0 || layer >= encoder.Widths.Count) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer must lie in 0..{encoder.Widths.Count - 1}.");
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
-        bool wasTraining = encoder.training;
-        encoder.eval();
-        try
+        using var mode = ModeScope.Eval(encoder);
+        using var _ = no_grad();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < images.shape[0]; start += batchSize)
         {
-            using var _ = no_grad();
-            var parts = new List<Tensor>();
-            for (long start = 0; start < images.shape[0]; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                var batch = images[(int)start..(int)Math.Min(images.shape[0], start + batchSize)];
-                parts.Add(Pool(encoder.Features(batch)[layer], grid).to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
-            }
-            if (parts.Count == 0) throw new ArgumentException("images is empty.", nameof(images));
-            var all = cat(parts.ToArray(), 0);
-            foreach (var p in parts) p.Dispose();
-            return all;
+            using var scope = NewDisposeScope();
+            var batch = images[(int)start..(int)Math.Min(images.shape[0], start + batchSize)];
+            parts.Add(Pool(encoder.Features(batch)[layer], grid).to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
         }
-        finally { encoder.train(wasTraining); }
+        if (parts.Count == 0) throw new ArgumentException("images is empty.", nameof(images));
+        var all = cat(parts.ToArray(), 0);
+        foreach (var p in parts) p.Dispose();
+        return all;
     }
 }

@@ -10,7 +10,7 @@ namespace SslCourse.Models;
 /// projection a slowly moving target network (an EMA of the online encoder and projector) gives another view.
 /// No negatives; the predictor and the stop-gradient keep it from collapsing.
 /// </summary>
-public sealed class Byol : Module<Tensor, Tensor>
+public sealed class Byol : Module<Tensor, Tensor>, ISslMethod
 {
     readonly Module<Tensor, Tensor> encoder, target_encoder;
     readonly ProjectionHead projector, target_projector;
@@ -18,6 +18,12 @@ public sealed class Byol : Module<Tensor, Tensor>
 
     /// <summary>The online encoder (the one kept for downstream tasks).</summary>
     public Module<Tensor, Tensor> Encoder => encoder;
+
+    /// <summary>The online projector g.</summary>
+    public ProjectionHead Projector => projector;
+
+    /// <summary>The target network: an EMA of the online encoder and projector.</summary>
+    public MomentumTarget Target { get; }
 
     /// <summary>Builds online and target networks; the target starts as a copy and never receives gradients.</summary>
     /// <param name="makeEncoder">builds a fresh encoder (called twice)</param>
@@ -32,10 +38,7 @@ public sealed class Byol : Module<Tensor, Tensor>
         target_projector = new ProjectionHead(featureDim, hidden, projectionDim);
         predictor = new PredictionHead(projectionDim, hidden, projectionDim);
         RegisterComponents();
-        ModelUtils.CopyWeights(encoder, target_encoder);
-        ModelUtils.CopyWeights(projector, target_projector);
-        ModelUtils.Freeze(target_encoder, eval: false);
-        ModelUtils.Freeze(target_projector, eval: false);
+        Target = new MomentumTarget((encoder, target_encoder), (projector, target_projector));
     }
 
     /// <summary>The online features: <c>[N, C, H, W]</c> -> <c>[N, featureDim]</c>.</summary>
@@ -44,7 +47,7 @@ public sealed class Byol : Module<Tensor, Tensor>
     /// <summary>BYOL's symmetrised loss for two views <c>[N, C, H, W]</c> -> scalar in [0, 8].</summary>
     public Tensor Loss(Tensor view1, Tensor view2)
     {
-        var both = cat([view1, view2], 0);                              // [2N, C, H, W]
+        var both = cat([view1, view2], 0).to(ModelUtils.DeviceOf(encoder)); // [2N, C, H, W], on the model's device
         var p = predictor.call(projector.call(encoder.call(both))).chunk(2, 0); // 2 x [N, P]
         Tensor[] z;
         using (no_grad()) z = target_projector.call(target_encoder.call(both)).chunk(2, 0);
@@ -53,13 +56,11 @@ public sealed class Byol : Module<Tensor, Tensor>
 
     /// <summary>Moves the target towards the online network: <c>xi = m xi + (1 - m) theta</c>
     /// (use <c>Training.MomentumSchedule.Cosine</c> for m).</summary>
-    public void UpdateTarget(double momentum)
-    {
-        ModelUtils.UpdateMomentum(encoder, target_encoder, momentum);
-        ModelUtils.UpdateMomentum(projector, target_projector, momentum);
-    }
+    public void UpdateTarget(double momentum) => Target.Update(momentum);
 
     /// <summary>The parameters the optimizer trains (online encoder, projector, predictor).</summary>
-    public IEnumerable<TorchSharp.Modules.Parameter> OnlineParameters() =>
+    public IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() =>
         encoder.parameters().Concat(projector.parameters()).Concat(predictor.parameters());
+
+    MomentumTarget? ISslMethod.Target => Target;
 }

@@ -52,20 +52,15 @@ public sealed class ContextPredictor : Module<Tensor, Tensor, Tensor>
     /// <summary>Accuracy (0..1) of the relative position on pairs, in eval mode without gradients (training mode restored).</summary>
     public double Accuracy(Tensor centre, Tensor neighbour, Tensor labels, int batchSize = 512)
     {
-        bool wasTraining = training;
-        eval();
-        try
+        using var mode = ModeScope.Eval(this);
+        using var _ = no_grad();
+        long correct = 0, n = centre.shape[0];
+        for (long s = 0; s < n; s += batchSize)
         {
-            using var _ = no_grad();
-            long correct = 0, n = centre.shape[0];
-            for (long s = 0; s < n; s += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                int a = (int)s, b = (int)Math.Min(n, s + batchSize);
-                correct += call(centre[a..b], neighbour[a..b]).argmax(1).eq(labels[a..b]).sum().item<long>();
-            }
-            return n == 0 ? double.NaN : (double)correct / n;
+            using var scope = NewDisposeScope();
+            int a = (int)s, b = (int)Math.Min(n, s + batchSize);
+            correct += call(centre[a..b], neighbour[a..b]).argmax(1).eq(labels[a..b]).sum().item<long>();
         }
-        finally { train(wasTraining); }
+        return n == 0 ? double.NaN : (double)correct / n;
     }
 }

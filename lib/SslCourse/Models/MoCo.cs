@@ -10,7 +10,7 @@ namespace SslCourse.Models;
 /// MoCo (He, Fan, Wu, Xie and Girshick, CVPR 2020), in its v2 form with a projection head: a query encoder trained by
 /// InfoNCE against keys from a momentum encoder, with negatives from a FIFO queue of earlier keys.
 /// </summary>
-public sealed class MoCo : Module<Tensor, Tensor>
+public sealed class MoCo : Module<Tensor, Tensor>, ISslMethod
 {
     readonly Module<Tensor, Tensor> encoder, key_encoder;
     readonly ProjectionHead projector, key_projector;
@@ -19,6 +19,10 @@ public sealed class MoCo : Module<Tensor, Tensor>
     public FeatureQueue Queue { get; }
     /// <summary>The query encoder (kept for downstream tasks).</summary>
     public Module<Tensor, Tensor> Encoder => encoder;
+    /// <summary>The query projector.</summary>
+    public ProjectionHead Projector => projector;
+    /// <summary>The key encoder and projector: an EMA of the query ones.</summary>
+    public MomentumTarget Target { get; }
     /// <summary>InfoNCE temperature (MoCo: 0.07; MoCo v2: 0.2).</summary>
     public double Temperature { get; }
 
@@ -39,10 +43,7 @@ public sealed class MoCo : Module<Tensor, Tensor>
         projector = new ProjectionHead(featureDim, hidden, projectionDim);
         key_projector = new ProjectionHead(featureDim, hidden, projectionDim);
         RegisterComponents();
-        ModelUtils.CopyWeights(encoder, key_encoder);
-        ModelUtils.CopyWeights(projector, key_projector);
-        ModelUtils.Freeze(key_encoder, eval: false);
-        ModelUtils.Freeze(key_projector, eval: false);
+        Target = new MomentumTarget((encoder, key_encoder), (projector, key_projector));
         Temperature = temperature;
         Queue = new FeatureQueue(queueSize, projectionDim, generator ?? Course.Generator(0));
     }
@@ -53,21 +54,21 @@ public sealed class MoCo : Module<Tensor, Tensor>
     /// <summary>InfoNCE of queries (view 1) against keys (view 2) and the queue -> scalar; then enqueues the keys.</summary>
     public Tensor Loss(Tensor queryView, Tensor keyView)
     {
-        var q = projector.call(encoder.call(queryView));          // [N, P]
+        var device = ModelUtils.DeviceOf(encoder);
+        var q = projector.call(encoder.call(queryView.to(device)));          // [N, P]
         Tensor k;
-        using (no_grad()) k = key_projector.call(key_encoder.call(keyView)); // [N, P]
+        using (no_grad()) k = key_projector.call(key_encoder.call(keyView.to(device))); // [N, P]
+        Queue.Follow(device);
         var loss = InfoNce.MoCo(q, k, Queue.Keys(), Temperature);
         Queue.Enqueue(nn.functional.normalize(k, dim: 1));
         return loss;
     }
 
     /// <summary>Moves the key networks towards the query networks (MoCo: m = 0.999).</summary>
-    public void UpdateKeyEncoder(double momentum = MomentumSchedule.MoCoMomentum)
-    {
-        ModelUtils.UpdateMomentum(encoder, key_encoder, momentum);
-        ModelUtils.UpdateMomentum(projector, key_projector, momentum);
-    }
+    public void UpdateTarget(double momentum = MomentumSchedule.MoCoMomentum) => Target.Update(momentum);
 
     /// <summary>The parameters the optimizer trains (query encoder and projector).</summary>
-    public IEnumerable<TorchSharp.Modules.Parameter> QueryParameters() => encoder.parameters().Concat(projector.parameters());
+    public IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() => encoder.parameters().Concat(projector.parameters());
+
+    MomentumTarget? ISslMethod.Target => Target;
 }

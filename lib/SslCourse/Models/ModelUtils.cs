@@ -57,6 +57,10 @@ public static class ModelUtils
             if (onBuffers.TryGetValue(name, out var o)) b.copy_(o);
     }
 
+    /// <summary>The device of the module's weights (the CPU for a module without parameters): the placement rule is that
+    /// inputs follow the model, so a method moves its inputs here before its forward pass.</summary>
+    public static Device DeviceOf(Module module) => module.parameters().FirstOrDefault()?.device ?? CPU;
+
     /// <summary>Number of trainable parameters.</summary>
     public static long CountParameters(Module module) => module.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 }

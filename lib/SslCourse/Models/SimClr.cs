@@ -9,7 +9,7 @@ namespace SslCourse.Models;
 /// SimCLR (Chen, Kornblith, Norouzi and Hinton, ICML 2020): an encoder f, a projection head g, and NT-Xent between
 /// the projections z = g(f(x)) of two views of each image. Downstream tasks use h = f(x), before the head.
 /// </summary>
-public sealed class SimClr : Module<Tensor, Tensor>
+public sealed class SimClr : Module<Tensor, Tensor>, ISslMethod
 {
     readonly Module<Tensor, Tensor> encoder;
     readonly ProjectionHead projector;
@@ -42,8 +42,15 @@ public sealed class SimClr : Module<Tensor, Tensor>
     /// <summary>NT-Xent of two views <c>[N, C, H, W]</c> each (one forward pass over both) -> scalar.</summary>
     public Tensor Loss(Tensor view1, Tensor view2)
     {
-        var z = projector.call(encoder.call(cat([view1, view2], 0))); // [2N, C, H, W] -> [2N, P]
+        var both = cat([view1, view2], 0).to(ModelUtils.DeviceOf(encoder)); // [2N, C, H, W], on the model's device
+        var z = projector.call(encoder.call(both));                    // [2N, C, H, W] -> [2N, P]
         var halves = z.chunk(2, 0);                                    // 2 x [N, P]
         return NtXent.Loss(halves[0], halves[1], Temperature);
     }
+
+    /// <summary>Every parameter (encoder and projector).</summary>
+    public IEnumerable<TorchSharp.Modules.Parameter> TrainableParameters() => parameters();
+
+    /// <summary>SimCLR has no momentum target.</summary>
+    public MomentumTarget? Target => null;
 }

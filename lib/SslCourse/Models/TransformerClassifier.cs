@@ -1,3 +1,4 @@
+using SslCourse.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -75,27 +76,20 @@ public sealed class TransformerClassifier : Module<Tensor, Tensor>
         if (bodyLr > 0) groups.Add(new(body.parameters(), lr: bodyLr, weight_decay: weightDecay));
         foreach (var p in body.parameters()) p.requires_grad = bodyLr > 0;
         using var optimizer = optim.AdamW(groups);
-        var losses = new List<double>(steps);
         train();
         try
         {
-            for (int step = 0; step < steps; step++)
+            return Trainer.Run(new TrainOptions { Steps = steps, ShowProgress = false, ThrowOnNonFiniteLoss = false }, optimizer, _ =>
             {
-                using var scope = NewDisposeScope();
                 var index = randperm(n, generator: generator).narrow(0, 0, b);          // [b] distinct examples
-                var loss = functional.cross_entropy(call(tokens.index_select(0, index)), labels.index_select(0, index));
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
-                losses.Add(loss.item<float>());
-            }
+                return functional.cross_entropy(call(tokens.index_select(0, index)), labels.index_select(0, index));
+            }).Loss;
         }
         finally
         {
             foreach (var p in body.parameters()) p.requires_grad = true;
             eval();
         }
-        return losses;
     }
 
     /// <summary>Predicted class of each sequence, in batches, without gradients. <c>[N, T] -> [N]</c> int64.</summary>

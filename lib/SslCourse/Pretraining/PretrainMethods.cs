@@ -29,7 +29,7 @@ public sealed record PretrainSetup(Func<ConvNet> MakeEncoder, int FeatureDim, st
     /// fmnist (grayscale): crop (0.3-1) + flip + brightness/contrast in [0.6, 1.4] (the calibration recipe).</summary>
     public Func<Tensor, Generator, Tensor> View => Dataset != "fmnist"
         ? ViewRecipes.SimClr(32, strength: 0.5, blur: false, scaleMin: 0.2).Apply
-        : StepBenchmarks.Augment;
+        : ViewRecipes.CropFlipContrast;
 
     /// <summary>A light view for the supervised and rotation methods: crop (0.5-1) with flip.</summary>
     public Func<Tensor, Generator, Tensor> LightView => new RandomResizedCrop(Size, scaleMin: 0.5).Apply;
@@ -93,11 +93,11 @@ public static class PretrainMethods
     {
         var encoder = s.MakeEncoder();
         var head = new LinearClassifier(s.FeatureDim, s.Classes);
-        var model = nn.Sequential(("encoder", encoder), ("head", head));
+        var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
         return new PretrainModel
         {
             Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.LightView],
-            Loss = b => nn.functional.cross_entropy(model.call(b.Views[0]), b.Labels),
+            Loss = b => nn.functional.cross_entropy(model.call(OnModel(model, b.Views[0])), OnModel(model, b.Labels)),
             Config = new() { ["head"] = $"linear {s.FeatureDim}-{s.Classes}", ["views"] = "crop 0.5-1 + flip" },
         };
     }
@@ -106,13 +106,13 @@ public static class PretrainMethods
     {
         var encoder = s.MakeEncoder();
         var head = new LinearClassifier(s.FeatureDim, 4);
-        var model = nn.Sequential(("encoder", encoder), ("head", head));
+        var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
         return new PretrainModel
         {
             Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.LightView],
             Loss = b =>
             {
-                var (images, labels) = Rotations.Expand(b.Views[0]);   // [4B, C, H, W], [4B]
+                var (images, labels) = Rotations.Expand(OnModel(model, b.Views[0]));   // [4B, C, H, W], [4B]
                 return nn.functional.cross_entropy(model.call(images), labels);
             },
             Config = new() { ["head"] = $"linear {s.FeatureDim}-4", ["views"] = "crop 0.5-1 + flip, then all 4 rotations" },
@@ -122,13 +122,8 @@ public static class PretrainMethods
     static PretrainModel SimClrModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        var model = new SimClr(encoder, s.FeatureDim, hidden: 512, projectionDim: 128, temperature: 0.2);
-        return new PretrainModel
-        {
-            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            Config = new() { ["temperature"] = "0.2", ["projector"] = "512-128", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, new SimClr(encoder, s.FeatureDim, hidden: 512, projectionDim: 128, temperature: 0.2), encoder, null,
+            new() { ["temperature"] = "0.2", ["projector"] = "512-128", ["views"] = ViewName(s) });
     }
 
     static PretrainModel MoCoModel(PretrainSetup s)
@@ -136,39 +131,38 @@ public static class PretrainMethods
         ConvNet? first = null;
         var model = new MoCo(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, queueSize: 4096,
             projectionDim: 128, hidden: 512, temperature: 0.2, generator: Course.Generator(s.Seed + 1));
-        return new PretrainModel
-        {
-            Model = model, Encoder = first!, Parameters = model.QueryParameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            AfterStep = _ => model.UpdateKeyEncoder(0.99),
-            Config = new() { ["temperature"] = "0.2", ["queue"] = "4096", ["momentum"] = "0.99", ["projector"] = "512-128", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, model, first!, _ => model.UpdateTarget(0.99),
+            new() { ["temperature"] = "0.2", ["queue"] = "4096", ["momentum"] = "0.99", ["projector"] = "512-128", ["views"] = ViewName(s) });
     }
 
     static PretrainModel ByolModel(PretrainSetup s)
     {
         ConvNet? first = null;
         var model = new Byol(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, hidden: 512, projectionDim: 128);
-        return new PretrainModel
-        {
-            Model = model, Encoder = first!, Parameters = model.OnlineParameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            AfterStep = progress => model.UpdateTarget(1 - (1 - 0.99) * (Math.Cos(Math.PI * Math.Clamp(progress, 0, 1)) + 1) / 2),
-            Config = new() { ["momentum"] = "0.99 -> 1 (cosine)", ["projector"] = "512-128", ["predictor"] = "512-128", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, model, first!, progress => model.UpdateTarget(MomentumSchedule.Cosine(progress, baseMomentum: 0.99)),
+            new() { ["momentum"] = "0.99 -> 1 (cosine)", ["projector"] = "512-128", ["predictor"] = "512-128", ["views"] = ViewName(s) });
     }
 
     static PretrainModel SimSiamModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        var model = new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128);
-        return new PretrainModel
-        {
-            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [s.View, s.View],
-            Loss = b => model.Loss(b.Views[0], b.Views[1]),
-            Config = new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) },
-        };
+        return TwoViews(s, new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128), encoder, null,
+            new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) });
     }
+
+    /// <summary>The placement rule: a model the library builds goes to <see cref="Course.Device"/>, before its parameters
+    /// are handed to an optimizer (moving a module replaces its parameter tensors).</summary>
+    static T OnCourseDevice<T>(T model) where T : nn.Module { model.to(Course.Device); return model; }
+
+    /// <summary>Inputs follow the model: <paramref name="x"/> on the device of <paramref name="model"/>'s weights.</summary>
+    static Tensor OnModel(nn.Module model, Tensor x) => x.to(ModelUtils.DeviceOf(model));
+
+    /// <summary>A two-view method of the one method API (<see cref="ISslMethod"/>) on the setup's views.</summary>
+    static PretrainModel TwoViews(PretrainSetup s, ISslMethod method, ConvNet encoder, Action<double>? afterStep, Dictionary<string, string> config) => new()
+    {
+        Model = OnCourseDevice((nn.Module)method), Encoder = encoder, Parameters = method.TrainableParameters(), Views = [s.View, s.View],
+        Loss = b => method.Loss(b.Views[0], b.Views[1]), AfterStep = afterStep, Config = config,
+    };
 
     static string ViewName(PretrainSetup s) => s.Dataset != "fmnist"
         ? "SimCLR views: crop 0.2-1 + flip, colour jitter strength 0.5 (p 0.8), grayscale 0.2, no blur"

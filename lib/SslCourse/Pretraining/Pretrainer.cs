@@ -72,28 +72,21 @@ public static class Pretrainer
         using var batches = loader.Forever().GetEnumerator();
 
         var watch = Stopwatch.StartNew();
-        double Progress(int step)
-        {
-            double p = 0;
-            if (o.Steps is { } steps) p = Math.Max(p, step / (double)steps);
-            if (o.Minutes is { } minutes) p = Math.Max(p, watch.Elapsed.TotalMinutes / minutes);
-            return Math.Min(1, p);
-        }
-        double Lr(double p) => p < 0.05 ? o.LearningRate * (p + 0.005) / 0.055 : o.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (p - 0.05) / 0.95));
-
+        var budget = o.Minutes is { } mm ? TimeSpan.FromMinutes(mm) : (TimeSpan?)null;
+        var clock = new RunClock(o.Steps, budget);
         var history = Trainer.Run(new TrainOptions
         {
             Steps = o.Steps ?? int.MaxValue,
-            TimeBudget = o.Minutes is { } mm ? TimeSpan.FromMinutes(mm) : null,
+            TimeBudget = budget,
+            Clock = clock,
+            Schedule = new WarmupCosine(o.LearningRate, warmup: 0.05),
             Title = $"{method.Name} on {o.Dataset}",
             ShowProgress = o.ShowProgress,
         }, optimizer, step =>
         {
-            double lr = Lr(Progress(step));
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             batches.MoveNext();
             return built.Loss(batches.Current);
-        }, afterStep: step => built.AfterStep?.Invoke(Progress(step + 1)));
+        }, afterStep: step => built.AfterStep?.Invoke(clock.Fraction(step + 1)));
         double minutesUsed = watch.Elapsed.TotalMinutes;
 
         var metrics = Evaluate(built.Encoder, PretrainData.EvaluatedOn(o.Dataset));
@@ -139,7 +132,7 @@ public static class Pretrainer
     }
 
     /// <summary>A method built and ready to train: its model in training mode, Adam over its parameters and a seeded
-    /// loader of its views over <paramref name="train"/> (what <see cref="Run"/> and <see cref="MethodSpeed"/> share).</summary>
+    /// loader of its views over <paramref name="train"/> (what <see cref="Run"/> and the bench's MethodSpeed share).</summary>
     public static (PretrainModel Built, optim.Optimizer Optimizer, DataLoader Loader) Prepare(PretrainMethod method, PretrainSetup setup,
         LabeledImages train, int batchSize, double learningRate, double weightDecay, int seed)
     {

@@ -1,3 +1,4 @@
+using SslCourse.Models;
 using static TorchSharp.torch;
 
 namespace SslCourse.SemiSupervised;
@@ -57,18 +58,13 @@ public static class OutOfDomain
     public static Tensor BlockStatistics(SslCourse.Models.ConvNet encoder, Tensor images, int blocks = 2)
     {
         if (blocks < 1 || blocks > encoder.Widths.Count) throw new ArgumentOutOfRangeException(nameof(blocks), blocks, $"blocks must be in 1..{encoder.Widths.Count}.");
-        bool wasTraining = encoder.training;
-        encoder.eval();
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var outs = encoder.Features(images);
-            var parts = new List<Tensor>();
-            for (int i = 0; i < blocks; i++) { parts.Add(outs[i].mean([2, 3])); parts.Add(outs[i].std([2, 3])); }   // [N, c_i] each
-            return cat(parts, 1).MoveToOuterDisposeScope();
-        }
-        finally { if (wasTraining) encoder.train(); }
+        using var mode = ModeScope.Eval(encoder);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var outs = encoder.Features(images);
+        var parts = new List<Tensor>();
+        for (int i = 0; i < blocks; i++) { parts.Add(outs[i].mean([2, 3])); parts.Add(outs[i].std([2, 3])); }   // [N, c_i] each
+        return cat(parts, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The threshold that keeps a fraction <paramref name="keep"/> of in-domain examples: the keep-quantile

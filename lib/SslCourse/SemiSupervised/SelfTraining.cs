@@ -1,3 +1,4 @@
+using SslCourse.Models;
 using SslCourse.Data;
 using SslCourse.Display;
 using SslCourse.Losses;
@@ -40,21 +41,16 @@ public static class SelfTraining
     public static Tensor Predict(nn.Module<Tensor, Tensor> model, Tensor images, int batchSize = 250)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be >= 1.");
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var mode = ModeScope.Eval(model);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var parts = new List<Tensor>();
+        for (long i = 0; i < images.shape[0]; i += batchSize)
         {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var parts = new List<Tensor>();
-            for (long i = 0; i < images.shape[0]; i += batchSize)
-            {
-                long end = Math.Min(images.shape[0], i + batchSize);
-                parts.Add(nn.functional.softmax(model.call(images.narrow(0, i, end - i)), 1)); // [b, K]
-            }
-            return cat(parts, 0).MoveToOuterDisposeScope();
+            long end = Math.Min(images.shape[0], i + batchSize);
+            parts.Add(nn.functional.softmax(model.call(images.narrow(0, i, end - i)), 1)); // [b, K]
         }
-        finally { if (wasTraining) model.train(); }
+        return cat(parts, 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>Accuracy (0..1) of the model's arg-max prediction on a labelled set.</summary>

@@ -15,8 +15,7 @@ public static class LanguageModelEvaluation
     public static double CausalLoss(TransformerLanguageModel model, Tensor windows, int batchSize = 64)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
-        bool wasTraining = model.training;
-        model.eval();
+        using var mode = ModeScope.Eval(model);
         using var _ = no_grad();
         double sum = 0;
         long n = windows.shape[0];
@@ -26,7 +25,6 @@ public static class LanguageModelEvaluation
             var batch = windows.narrow(0, start, Math.Min(batchSize, n - start)).to(Course.Device);
             sum += LanguageModelLoss.Causal(model.call(batch), batch).item<float>() * batch.shape[0];
         }
-        model.train(wasTraining);
         return sum / n;
     }
 
@@ -38,8 +36,7 @@ public static class LanguageModelEvaluation
     public static (double Loss, double Accuracy) Masked(TransformerLanguageModel model, Tensor windows, int maskId, int firstRegularId, Generator generator, int batchSize = 64)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
-        bool wasTraining = model.training;
-        model.eval();
+        using var mode = ModeScope.Eval(model);
         using var _ = no_grad();
         double lossSum = 0, correct = 0, count = 0;
         long n = windows.shape[0];
@@ -55,7 +52,6 @@ public static class LanguageModelEvaluation
             correct += logits.argmax(-1).eq(m.Targets).logical_and(m.Selected).sum().item<long>();
             count += selected;
         }
-        model.train(wasTraining);
         return count == 0 ? (double.NaN, double.NaN) : (lossSum / count, correct / count);
     }
 
@@ -67,13 +63,11 @@ public static class LanguageModelEvaluation
     {
         if (ids.Count == 0 || ids.Count > model.Options.ContextLength)
             throw new ArgumentException($"the sequence has {ids.Count} tokens; it must have 1..{model.Options.ContextLength}.", nameof(ids));
-        bool wasTraining = model.training;
-        model.eval();
+        using var mode = ModeScope.Eval(model);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var x = tensor(ids.Select(i => (long)i).ToArray(), dtype: ScalarType.Int64).unsqueeze(0).to(Course.Device); // [1, T]
         var probs = model.call(x)[0].softmax(-1).cpu();                                                            // [T, V]
-        model.train(wasTraining);
         return probs.MoveToOuterDisposeScope();
     }
 }

@@ -31,8 +31,7 @@ public static class PassageFeatures
         if (length % window != 0)
             throw new ArgumentOutOfRangeException(nameof(window), window, $"the passage length {length} is not a multiple of window {window}.");
         long k = length / window;
-        bool wasTraining = model.training;
-        model.eval();
+        using var mode = ModeScope.Eval(model);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var windows = tokens.reshape(n * k, window);                                              // [N, L] -> [N*k, window]
@@ -40,7 +39,6 @@ public static class PassageFeatures
         for (long start = 0; start < n * k; start += batchSize)
             parts.Add(model.Pooled(windows.narrow(0, start, Math.Min(batchSize, n * k - start)))); // [b, D]
         var pooled = cat(parts, 0).reshape(n, k, model.Options.Dim).mean([1]);                    // [N*k, D] -> [N, k, D] -> [N, D]
-        if (wasTraining) model.train();
         return pooled.MoveToOuterDisposeScope();
     }
 

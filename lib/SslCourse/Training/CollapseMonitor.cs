@@ -1,3 +1,4 @@
+using SslCourse.Models;
 using SslCourse.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -32,19 +33,17 @@ public static class CollapseMonitor
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(images);
         if (images.shape[0] < 2) throw new ArgumentException($"images needs at least 2 rows for batch statistics; got B = {images.shape[0]}.", nameof(images));
-        bool wasTraining = model.training;
         using var _ = no_grad();
         var buffers = model.named_buffers().Select(b => (b.buffer, saved: b.buffer.clone())).ToList();
+        using var mode = ModeScope.Train(model);
         try
         {
-            model.train();
             using var scope = NewDisposeScope();
             return CollapseMetrics.NormalisedStd(outputs(images).flatten(1));
         }
         finally
         {
             foreach (var (buffer, saved) in buffers) { buffer.copy_(saved); saved.Dispose(); }
-            model.train(wasTraining);
         }
     }
 }

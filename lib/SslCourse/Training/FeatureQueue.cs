@@ -11,7 +11,7 @@ namespace SslCourse.Training;
 /// </summary>
 public sealed class FeatureQueue : IDisposable
 {
-    readonly Tensor buffer; // [K, D]
+    Tensor buffer;          // [K, D]
     int next;               // where the next key goes
 
     /// <summary>K, the number of keys kept.</summary>
@@ -54,6 +54,16 @@ public sealed class FeatureQueue : IDisposable
         if (first < b) buffer[..(int)(b - first)] = k[(int)first..];
         next = (int)((next + b) % Capacity);
         Count = (int)Math.Min(Capacity, Count + b);
+    }
+
+    /// <summary>Moves the stored keys to <paramref name="device"/> when they are elsewhere (a queue follows the model
+    /// that fills it).</summary>
+    public void Follow(Device device)
+    {
+        if (buffer.device.type == device.type && buffer.device.index == device.index) return;
+        var moved = buffer.to(device).DetachFromDisposeScope();
+        buffer.Dispose();
+        buffer = moved;
     }
 
     /// <summary>A copy of the stored keys, <c>[Count, D]</c> (safe to use in a loss while the queue moves on).</summary>

@@ -1,3 +1,4 @@
+using SslCourse.Models;
 using SslCourse.Data;
 using SslCourse.Evaluation;
 using TorchSharp;
@@ -48,15 +49,10 @@ public static class Monitors
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(outputs);
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            return CollapseMetrics.NormalisedStd(outputs(images).flatten(1));
-        }
-        finally { model.train(wasTraining); }
+        using var mode = ModeScope.Eval(model);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        return CollapseMetrics.NormalisedStd(outputs(images).flatten(1));
     }
 
     /// <summary>Several monitors as one (their metrics merged in order; a later name overwrites an earlier one).</summary>

@@ -72,16 +72,11 @@ public sealed class PretextRun
     /// (the supervised run has no pretext labels and throws <see cref="NotSupportedException"/>).</summary>
     public (Tensor Predictions, Tensor Labels) Predict(Tensor images, Generator generator)
     {
-        bool e = Encoder.training, h = Head.training;
-        Encoder.eval(); Head.eval();
-        try
-        {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            var (p, l) = predict(images, generator);
-            return (p.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
-        }
-        finally { Encoder.train(e); Head.train(h); }
+        using var mode = ModeScope.Eval(Encoder, Head);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var (p, l) = predict(images, generator);
+        return (p.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
     }
 
     /// <summary>Pretext accuracy (0..1) on <paramref name="images"/>.</summary>
@@ -129,13 +124,14 @@ public static class PretextTraining
         return head.call(f.reshape(n, t * f.shape[1]));                                     // [N, T*D] -> [N, K]
     }
 
-    /// <summary>Context prediction: both patches through the same encoder, features concatenated, then the head.
+    /// <summary>Context prediction: both patches through the same encoder in one pass (so BatchNorm normalises them
+    /// with the same statistics, as <see cref="ContextPredictor"/> does), features concatenated, then the head.
     /// centre, neighbour <c>[N, C, p, p]</c> -> logits <c>[N, 8]</c>.</summary>
     public static Tensor ContextLogits(ConvNet encoder, Module<Tensor, Tensor> head, Tensor centre, Tensor neighbour)
     {
-        var fc = encoder.call(AtLeastMinSide(centre));
-        var fn = encoder.call(AtLeastMinSide(neighbour));
-        return head.call(cat([fc, fn], 1));   // [N, 2D] -> [N, 8]
+        long n = centre.shape[0];
+        var f = encoder.call(AtLeastMinSide(cat([centre, neighbour], 0)));   // [2N, D]: one pass, shared weights
+        return head.call(cat([f[..(int)n], f[(int)n..]], 1));                // [N, 2D] -> [N, 8]
     }
 
     /// <summary>Rotation prediction on all four rotations of every image in one batch (<see cref="Rotations.Expand"/>).</summary>

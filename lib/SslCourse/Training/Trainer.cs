@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SslCourse.Display;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,8 +11,12 @@ public sealed record TrainOptions
     public required int Steps { get; init; }
     /// <summary>Wall-clock budget; the run stops cleanly after the step that crosses it. Null: no limit.</summary>
     public TimeSpan? TimeBudget { get; init; }
-    /// <summary>Learning rate per step (e.g. <see cref="CosineSchedule"/>); null keeps the optimizer's own rate.</summary>
-    public CosineSchedule? Schedule { get; init; }
+    /// <summary>Learning rate as a function of the run's progress (<see cref="CosineSchedule"/> by step,
+    /// <see cref="WarmupCosine"/> by fraction of the run); null keeps the optimizer's own rate.</summary>
+    public Schedule? Schedule { get; init; }
+    /// <summary>The run's clock, when the caller reads the same progress outside the loop; null: the loop starts one
+    /// from <see cref="Steps"/> and <see cref="TimeBudget"/>.</summary>
+    public RunClock? Clock { get; init; }
     /// <summary>Call the monitor every this many steps (and after the last one); 0 never calls it.</summary>
     public int MonitorEvery { get; init; }
     /// <summary>Clip the global gradient norm to this value; null: no clipping.</summary>
@@ -80,7 +83,8 @@ public static class Trainer
 
         var history = new TrainHistory();
         var watch = Stopwatch.StartNew();
-        using var progress = options.ShowProgress ? LiveProgress.Start(options.Title, options.Steps) : null;
+        var clock = options.Clock ?? new RunClock(options.Steps, options.TimeBudget);
+        using var progress = options.ShowProgress ? TrainingProgress.Open(options.Title, options.Steps) : null;
         var shown = new Dictionary<string, double>();
         var parameters = optimizer.parameters().ToList();
 
@@ -91,7 +95,7 @@ public static class Trainer
             {
                 if (options.Schedule is { } schedule)
                 {
-                    double lr = schedule.At(i);
+                    double lr = schedule.At(clock.At(i));
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                     history.LearningRate.Add(lr);
                 }

@@ -62,7 +62,7 @@ public class MethodTests
         var online = byol.named_parameters().Where(p => p.name.StartsWith("encoder.")).ToDictionary(p => p.name["encoder.".Length..], p => p.parameter);
         foreach (var (name, p) in target) p.Equals(online[name["target_encoder.".Length..]]).Should().BeTrue();
         target.Should().OnlyContain(p => !p.parameter.requires_grad);
-        var opt = optim.Adam(byol.OnlineParameters(), lr: 3e-3);
+        var opt = optim.Adam(byol.TrainableParameters(), lr: 3e-3);
         var history = Trainer.Run(new TrainOptions { Steps = 25, ShowProgress = false }, opt, _ => byol.Loss(v1, v2),
             afterStep: step => byol.UpdateTarget(MomentumSchedule.Cosine(step, 25, 0.9)));
         history.Loss.Skip(19).Average().Should().BeLessThan(history.Loss[0]);
@@ -83,8 +83,8 @@ public class MethodTests
         // MoCo: four batches in turn; the queue holds the keys of the two batches before the current one.
         var batches = Enumerable.Range(0, 4).Select(_ => Views(g)).ToList();
         var moco = new MoCo(Small, 64, queueSize: 32, projectionDim: 16, hidden: 32, temperature: 0.2, generator: Course.Generator(4));
-        var h2 = Trainer.Run(new TrainOptions { Steps = 32, ShowProgress = false }, optim.Adam(moco.QueryParameters(), lr: 3e-3),
-            step => moco.Loss(batches[step % 4].Item1, batches[step % 4].Item2), afterStep: _ => moco.UpdateKeyEncoder(0.9));
+        var h2 = Trainer.Run(new TrainOptions { Steps = 32, ShowProgress = false }, optim.Adam(moco.TrainableParameters(), lr: 3e-3),
+            step => moco.Loss(batches[step % 4].Item1, batches[step % 4].Item2), afterStep: _ => moco.UpdateTarget(0.9));
         h2.Loss.Skip(24).Average().Should().BeLessThan(h2.Loss.Take(4).Average());
         moco.Queue.Count.Should().Be(32);
     }

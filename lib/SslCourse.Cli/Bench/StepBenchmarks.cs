@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SslCourse.Augment;
 using SslCourse.Losses;
 using SslCourse.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Training;
+namespace SslCourse.Cli.Bench;
 
 /// <summary>Throughput of one SimCLR training step, split into data/augmentation and forward/backward time.</summary>
 /// <param name="Batch">images per view</param>
@@ -31,7 +32,7 @@ public sealed record PeerRound(int Round, double TorchSharp, double PyTorch)
 /// <summary>
 /// The benchmark of the course's default training step: SimCLR (two augmented views of a batch, the default
 /// <see cref="ConvNet"/>, a 2048-128 projection head, NT-Xent at T = 0.5, SGD with momentum) on 3x32x32 images.
-/// The same step is written in PyTorch in <c>lib/SslCourse/Bench/peer_step.py</c>; <see cref="CompareWithPeer"/>
+/// The same step is written in PyTorch in <c>lib/SslCourse.Cli/Bench/peer_step.py</c>; <see cref="CompareWithPeer"/>
 /// runs both alternately in one process so that the machine's noise hits both alike.
 /// </summary>
 public static class StepBenchmarks
@@ -63,8 +64,8 @@ public static class StepBenchmarks
             var t0 = Stopwatch.GetTimestamp();
             var idx = randint(0, pool.shape[0], [batch], generator: g);
             var x = pool.index_select(0, idx);                   // [B, 3, 32, 32]
-            var v1 = Augment(x, g);
-            var v2 = Augment(x, g);
+            var v1 = ViewRecipes.CropFlipContrast(x, g);
+            var v2 = ViewRecipes.CropFlipContrast(x, g);
             var t1 = Stopwatch.GetTimestamp();
             opt.zero_grad();
             var loss = model.Loss(v1, v2);
@@ -80,29 +81,6 @@ public static class StepBenchmarks
         double sum = total.Sum();
         double median = Median(total);
         return new StepBenchmarkResult(batch, steps, batch / median, median, data.Sum() / sum, compute.Sum() / sum, get_num_threads());
-    }
-
-    /// <summary>
-    /// The benchmark's augmentation, batched with per-image parameters (the same in peer_step.py): a random resized
-    /// crop (area 0.3-1, via an affine grid), a horizontal flip with probability 1/2, brightness and contrast
-    /// factors in [0.6, 1.4]. <c>[B, 3, H, W]</c> -> <c>[B, 3, H, W]</c>.
-    /// </summary>
-    public static Tensor Augment(Tensor x, Generator g)
-    {
-        long b = x.shape[0];
-        var scale = (0.3 + 0.7 * rand([b], generator: g)).sqrt();           // side of the crop, relative
-        var flip = rand([b], generator: g).lt(0.5).to(ScalarType.Float32) * -2 + 1; // -1 flips
-        var tx = (1 - scale) * (rand([b], generator: g) * 2 - 1);
-        var ty = (1 - scale) * (rand([b], generator: g) * 2 - 1);
-        var zero = zeros([b]);
-        var theta = stack([stack([scale * flip, zero, tx], 1), stack([zero, scale, ty], 1)], 1); // [B, 2, 3]
-        var grid = nn.functional.affine_grid(theta, [b, x.shape[1], x.shape[2], x.shape[3]], align_corners: false);
-        var y = nn.functional.grid_sample(x, grid, align_corners: false);  // [B, 3, H, W]
-        var brightness = (0.6 + 0.8 * rand([b, 1, 1, 1], generator: g));
-        var contrast = (0.6 + 0.8 * rand([b, 1, 1, 1], generator: g));
-        y = y * brightness;
-        var mean = y.mean([1, 2, 3], keepdim: true);                        // [B, 1, 1, 1]
-        return ((y - mean) * contrast + mean).clamp(0, 1);
     }
 
     /// <summary>

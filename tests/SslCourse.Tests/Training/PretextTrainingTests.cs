@@ -6,7 +6,7 @@ using SslCourse.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.PretextTransfer;
+namespace SslCourse.Tests.Training;
 
 public class PretextTrainingTests
 {

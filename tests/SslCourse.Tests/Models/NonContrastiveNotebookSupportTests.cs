@@ -6,7 +6,7 @@ using SslCourse.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.ContrastiveNotebooks;
+namespace SslCourse.Tests.Models;
 
 public class NonContrastiveNotebookSupportTests
 {
@@ -63,7 +63,7 @@ public class NonContrastiveNotebookSupportTests
 
         // without the predictor, the loss is -cos(z1, z2) averaged
         Course.Reseed(7);
-        var noPred = new SimSiamAblation(new ConvNet(3, 0.25), 64, projectionDim: 16, predictorHidden: 4, usePredictor: false);
+        var noPred = new SimSiam(new ConvNet(3, 0.25), 64, projectionDim: 16, predictorHidden: 4, usePredictor: false);
         noPred.eval();
         using (no_grad())
         {
@@ -71,13 +71,13 @@ public class NonContrastiveNotebookSupportTests
             var expected = -nn.functional.cosine_similarity(z1, z2, dim: 1).mean().item<float>();
             noPred.Loss(x1, x2).item<float>().Should().BeApproximately(expected, 1e-5f);
         }
-        noPred.TrainedParameters().Count().Should().BeLessThan(noPred.parameters().Count(), "the unused predictor is not trained");
+        noPred.TrainableParameters().Count().Should().BeLessThan(noPred.parameters().Count(), "the unused predictor is not trained");
 
         // with the predictor and stop-gradient the value equals the same model without stop-gradient, but the gradients differ
         Course.Reseed(8);
-        var a = new SimSiamAblation(new ConvNet(3, 0.25), 64, projectionDim: 16, predictorHidden: 4, stopGradient: true);
+        var a = new SimSiam(new ConvNet(3, 0.25), 64, projectionDim: 16, predictorHidden: 4, stopGradient: true);
         Course.Reseed(8);
-        var b = new SimSiamAblation(new ConvNet(3, 0.25), 64, projectionDim: 16, predictorHidden: 4, stopGradient: false);
+        var b = new SimSiam(new ConvNet(3, 0.25), 64, projectionDim: 16, predictorHidden: 4, stopGradient: false);
         a.eval(); b.eval();
         var la = a.Loss(x1, x2); var lb = b.Loss(x1, x2);
         la.item<float>().Should().BeApproximately(lb.item<float>(), 1e-5f);

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using SslCourse.Data;
 using SslCourse.Models;
+using SslCourse.Pretraining;
 using SslCourse.Training;
 using static TorchSharp.torch;
 
-namespace SslCourse.Pretraining;
+namespace SslCourse.Cli.Bench;
 
 /// <summary>The training speed of one method: source images per second of a whole step (views, forward, backward,
 /// optimizer and the method's own update), median over the timed steps.</summary>

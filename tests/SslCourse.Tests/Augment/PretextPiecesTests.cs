@@ -7,7 +7,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.PretextPieces;
+namespace SslCourse.Tests.Augment;
 
 /// <summary>The library pieces of notebooks 04 (colorization) and 05 (context prediction), against naive references.</summary>
 public class PretextPiecesTests

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""PyTorch peer of SslCourse.Training.StepBenchmarks.SimClrStep: the same SimCLR step, written independently.
+"""PyTorch peer of SslCourse.Cli.Bench.StepBenchmarks.SimClrStep: the same SimCLR step, written independently.
 
 Two augmented views of a batch of 3x32x32 images from a 1024-image pool in memory; the course's 4-layer ConvNet
 (32-64-128-256, BatchNorm, ReLU, 2x2 max pooling after the first three blocks, global average pool); a
 Linear(256, 2048, no bias)-BatchNorm-ReLU-Linear(2048, 128) projection head; NT-Xent at T = 0.5; SGD with momentum.
-Run: python3 lib/SslCourse/Bench/peer_step.py --batch 256 --steps 10 --threads 2 [--json]
+Run: python3 lib/SslCourse.Cli/Bench/peer_step.py --batch 256 --steps 10 --threads 2 [--json]
 Needs Debian's python3-torch (PyTorch 1.13) and its interpreter /usr/bin/python3. Prints img/s (batch / median step time) and the data share.
 """
 import argparse

@@ -5,7 +5,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.Foundation;
+namespace SslCourse.Tests.Native;
 
 public class TorchLoaderTests
 {
@@ -115,7 +115,7 @@ public class TorchLoaderTests
     }
 
     [Fact]
-    public void Two_processes_starting_at_once_both_load_torch()
+    public async Task Two_processes_starting_at_once_both_load_torch()
     {
         // Each child gets an empty cache folder of its own... and a shared one: both must load.
         var cache = Repo.TempDir("cache");
@@ -126,8 +126,7 @@ public class TorchLoaderTests
         var runs = Enumerable.Range(0, 2)
             .Select(i => Task.Run(() => CliProcess.Run(dir, TimeSpan.FromMinutes(3), env, "run", "t.ipynb", "--out", $"out{i}")))
             .ToArray();
-        Task.WaitAll(runs);
-        foreach (var r in runs) r.Result.ExitCode.Should().Be(0, r.Result.All);
+        foreach (var r in await Task.WhenAll(runs)) r.ExitCode.Should().Be(0, r.All);
         Directory.GetFiles(cache, "*.tmp", SearchOption.AllDirectories).Should().BeEmpty("no temporary file is left behind");
     }
 

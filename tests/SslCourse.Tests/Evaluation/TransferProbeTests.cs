@@ -4,7 +4,7 @@ using SslCourse.Evaluation;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.PretextTransfer;
+namespace SslCourse.Tests.Evaluation;
 
 public class TransferProbeTests
 {

@@ -1,8 +1,9 @@
 using FluentAssertions;
+using SslCourse.Cli.Bench;
 using SslCourse.Pretraining;
 using Xunit;
 
-namespace SslCourse.Tests.Pretraining;
+namespace SslCourse.Tests.Bench;
 
 public class MethodSpeedTests
 {

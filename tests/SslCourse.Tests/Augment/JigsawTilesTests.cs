@@ -3,7 +3,7 @@ using SslCourse.Augment;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.PretextTransfer;
+namespace SslCourse.Tests.Augment;
 
 public class JigsawTilesTests
 {

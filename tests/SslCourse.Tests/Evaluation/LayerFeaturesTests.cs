@@ -4,7 +4,7 @@ using SslCourse.Models;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.PretextTransfer;
+namespace SslCourse.Tests.Evaluation;
 
 public class LayerFeaturesTests
 {

@@ -5,7 +5,7 @@ using SslCourse.Models;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace SslCourse.Tests.ContrastiveNotebooks;
+namespace SslCourse.Tests.Models;
 
 public class ContrastiveNotebookSupportTests
 {

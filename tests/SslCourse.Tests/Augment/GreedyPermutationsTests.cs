@@ -2,7 +2,7 @@ using FluentAssertions;
 using SslCourse.Augment;
 using Xunit;
 
-namespace SslCourse.Tests.PretextTransfer;
+namespace SslCourse.Tests.Augment;
 
 public class GreedyPermutationsTests
 {

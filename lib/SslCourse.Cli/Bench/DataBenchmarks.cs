@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using SslCourse.Augment;
+using SslCourse.Data;
+using SslCourse.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SslCourse.Data;
+namespace SslCourse.Cli.Bench;
 
 /// <summary>
 /// Measurements of the data pipeline, run by hand or by <c>ssl-course bench</c> (not timed unit tests): generation
@@ -30,27 +32,8 @@ public static class DataBenchmarks
         return best;
     }
 
-    /// <summary>The course's default encoder for these measurements: 4 conv layers 32-64-128-256 with BatchNorm and
-    /// ReLU, stride-2 after the first, global average pooling, then a linear head.</summary>
-    public static nn.Module<Tensor, Tensor> SmallConvNet(int inChannels = 3, int classes = 10)
-    {
-        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
-        int c = inChannels, i = 0;
-        foreach (var w in new[] { 32, 64, 128, 256 })
-        {
-            layers.Add(($"conv{i}", nn.Conv2d(c, w, 3, stride: i == 0 ? 1 : 2, padding: 1, bias: false)));
-            layers.Add(($"bn{i}", nn.BatchNorm2d(w)));
-            layers.Add(($"relu{i}", nn.ReLU()));
-            c = w; i++;
-        }
-        layers.Add(("pool", nn.AdaptiveAvgPool2d(1)));
-        layers.Add(("flatten", nn.Flatten()));
-        layers.Add(("fc", nn.Linear(256, classes)));
-        return nn.Sequential(layers);
-    }
-
     /// <summary>Median seconds of the two-view SimCLR augmentation (no blur, as on CIFAR) of a [batch, 3, 32, 32] batch, and
-    /// median seconds of one SGD step of <see cref="SmallConvNet"/> on both views (2 x batch images), measured
+    /// median seconds of one SGD step of the course's <see cref="ConvClassifier"/> on both views (2 x batch images), measured
     /// alternately in one run.</summary>
     public static (double AugmentSeconds, double StepSeconds) AugmentVersusStep(int batch = 256, int repeats = 7)
     {
@@ -58,7 +41,7 @@ public static class DataBenchmarks
         var (x, y) = new ToyObjects(0).Generate(0, batch);
         var recipe = ViewRecipes.SimClr(32, blur: false);
         var g = new Generator(1);
-        var model = SmallConvNet();
+        var model = new ConvClassifier(3, 10);
         var opt = optim.SGD(model.parameters(), 0.05, momentum: 0.9);
         var aug = new List<double>(); var step = new List<double>();
         for (int r = 0; r < repeats + 1; r++)
@@ -79,7 +62,7 @@ public static class DataBenchmarks
         return (Median(aug), Median(step));
     }
 
-    /// <summary>Test accuracy of <see cref="SmallConvNet"/> trained supervised (SGD, flips and small crops) and of a linear
+    /// <summary>Test accuracy of the course's <see cref="ConvClassifier"/> trained supervised (SGD, flips and small crops) and of a linear
     /// classifier on raw pixels, both on <paramref name="train"/> ToyObjects images and tested on <paramref name="test"/>.</summary>
     public static (double ConvNet, double LinearPixels) Learnability(int train = 10_000, int test = 2_000, int epochs = 4, ToyVariant variant = ToyVariant.Standard, int seed = 0)
     {
@@ -114,7 +97,7 @@ public static class DataBenchmarks
             }
             return (double)correct / te.Count;
         }
-        double conv = Fit(SmallConvNet(3, world.NumClasses), epochs, 0.05, t => t);
+        double conv = Fit(new ConvClassifier(3, world.NumClasses), epochs, 0.05, t => t);
         double linear = Fit(nn.Linear(3 * 32 * 32, world.NumClasses), Math.Max(epochs, 10), 0.01, t => t.flatten(1) - 0.5);
         return (conv, linear);
     }

@@ -41,6 +41,7 @@ public static class GradeCommand
             WorkerCommand = [dotnet, Path.Combine(GradeOptions.AppDirToken, "ssl-course.dll"), "grade-worker"],
             AppDir = app,
             ResultType = typeof(SslCourse.Exercises.CheckResult).FullName!,
+            SolutionCheck = SslCourse.Exercises.SolutionAnalyzer.AnalyzeCells,
         };
 
         Console.WriteLine($"ssl-course grade: {submissions.Count} submission(s), {sources.Count} source notebook(s), budget {budget}, results in {outDir}");

@@ -21,6 +21,9 @@ public sealed record GradeOptions
     public string? AppDir { get; init; }
     /// <summary>Full name of the check-result type (properties Exercise, Passed, Message).</summary>
     public required string ResultType { get; init; }
+    /// <summary>Reads each solution before it runs (see <see cref="SolutionVerdicts"/>); a rejected solution scores 0
+    /// with the analysis's message, whatever its check reports.</summary>
+    public SolutionCheck? SolutionCheck { get; init; }
     /// <summary>Placeholder for the sandbox's copy of <see cref="AppDir"/> in <see cref="WorkerCommand"/>.</summary>
     public const string AppDirToken = "{app}";
 }
@@ -63,8 +66,10 @@ public static class Grader
         while (true)
         {
             var assembled = GradeAssembly.Assemble(source, submission, disabled.Keys.ToHashSet());
+            var analysisNotes = new List<string>();
+            var verdicts = SolutionVerdicts.Of(assembled, options.SolutionCheck, Path.GetDirectoryName(Path.GetFullPath(source.Path))!, analysisNotes);
             var outcome = await RunWorkerAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
-            var grades = Score(assembled, outcome, disabled);
+            var grades = Score(assembled, outcome, disabled, verdicts);
             var culprit = outcome.Stopped != null ? ExerciseAt(assembled, outcome.LastStarted) : null;
             // Run again only when checks of other exercises were lost with it.
             bool unreached = culprit != null && grades.Any(g => g.Exercise != culprit.Id && !g.Passed && g.Message.Contains("was not reached", StringComparison.Ordinal));
@@ -74,7 +79,7 @@ public static class Grader
                 log?.WriteLine($"  run stopped in exercise '{culprit.Id}' ({outcome.Stopped}); running again with it stubbed out");
                 continue;
             }
-            var notes = assembled.Notes.Concat(outcome.Warnings).ToList();
+            var notes = assembled.Notes.Concat(analysisNotes).Concat(outcome.Warnings).ToList();
             return new SubmissionGrade(submission.Path, student, notebook, source.Path, grades, notes, outcome.FailedCells,
                 outcome.Done, outcome.Stopped, watch.Elapsed.TotalSeconds, null);
         }
@@ -84,13 +89,14 @@ public static class Grader
     static Exercise? ExerciseAt(AssembledNotebook a, int cell) =>
         a.Exercises.FirstOrDefault(e => e.Cell.Number == cell || e.CheckCell?.Number == cell);
 
-    static List<ExerciseGrade> Score(AssembledNotebook a, WorkerOutcome outcome, IReadOnlyDictionary<string, string> disabled)
+    static List<ExerciseGrade> Score(AssembledNotebook a, WorkerOutcome outcome, IReadOnlyDictionary<string, string> disabled, IReadOnlyDictionary<string, string> verdicts)
     {
         var grades = new List<ExerciseGrade>();
         foreach (var e in a.Exercises)
         {
             ExerciseGrade Fail(string message) => new(e.Id, 0, e.Points, false, $"✗ {e.Id}: {message}");
             if (a.Missing.Contains(e.Id)) { grades.Add(Fail("the submission has no exercise cell for it (deleted, or its header and metadata changed); 0 points.")); continue; }
+            if (verdicts.TryGetValue(e.Id, out var verdict)) { grades.Add(Fail(verdict)); continue; }
             if (disabled.TryGetValue(e.Id, out var why)) { grades.Add(Fail($"grading was stopped inside this exercise: {why}.")); continue; }
             var record = e.CheckCell == null ? null : outcome.Checks.GetValueOrDefault(e.CheckCell.Number);
             if (record == null)

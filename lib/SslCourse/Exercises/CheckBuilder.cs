@@ -14,6 +14,8 @@ public sealed class CheckBuilder
 {
     readonly string _exercise;
     readonly List<(string What, Func<string?> Run)> _parts = [];
+    readonly List<string> _forbidden = [];
+    bool _vectorised;
 
     internal CheckBuilder(string exercise) => _exercise = exercise;
 
@@ -108,10 +110,40 @@ public sealed class CheckBuilder
         });
     }
 
-    /// <summary>Runs the parts in order and returns the check's result (the check cell's value). Never throws.</summary>
+    /// <summary>Declares the exercise's reference(s): namespaces, types or members (fully qualified, without
+    /// <c>global::</c>) the solution may not use. <see cref="Done"/> reads the solution with <see cref="SolutionAnalyzer"/>
+    /// and fails with "your solution calls X, the reference implementation: write it yourself" when it binds to one
+    /// (through an alias, <c>using static</c>, a qualified name or a helper alike). <c>ssl-course grade</c> reads the
+    /// same list from the check cell's source, so write the names as string literals.</summary>
+    /// <exception cref="ArgumentException">A name is empty.</exception>
+    public CheckBuilder Forbid(params string[] symbols)
+    {
+        foreach (var s in symbols)
+        {
+            if (string.IsNullOrWhiteSpace(s)) throw new ArgumentException("a forbidden symbol is empty; expected e.g. \"SslCourse.Losses.NtXent\".", nameof(symbols));
+            _forbidden.Add(s.Trim().Replace("global::", ""));
+        }
+        return this;
+    }
+
+    /// <summary>Declares the exercise vectorised: its solution may not loop (for, foreach, while, do, goto, LINQ,
+    /// Parallel, recursion, nor call a helper that does), checked by <see cref="SolutionAnalyzer"/> on the syntax.</summary>
+    public CheckBuilder Vectorised()
+    {
+        _vectorised = true;
+        return this;
+    }
+
+    /// <summary>Runs the parts in order and returns the check's result (the check cell's value). Never throws.
+    /// First of all the solution itself is read (<see cref="KernelSolution"/>): a solution that uses its reference or
+    /// the deny-list of <see cref="SolutionAnalyzer"/> fails before any part runs.</summary>
     public CheckResult Done()
     {
         if (_parts.Count == 0) return new CheckResult(_exercise, false, $"✗ {_exercise}: this check has no parts (instructor error).");
+        string? violation;
+        try { violation = KernelSolution.Analyze(_exercise, new SolutionRules(_forbidden, _vectorised)); }
+        catch (Exception e) { violation = $"the solution could not be analysed ({Describe(e)})."; }
+        if (violation != null) return new CheckResult(_exercise, false, $"✗ {_exercise}: {violation}");
         foreach (var (what, run) in _parts)
         {
             string? failure;

@@ -119,8 +119,7 @@ public static class SolutionAnalyzer
         foreach (var node in nodes)
         {
             if (IsInsideNameof(node)) continue;
-            var syntax = SyntaxViolation(node, rules);
-            if (syntax != null) return "your solution " + Where(syntax);
+            if (SyntaxViolation(node, rules) is ({ } what, { } why)) return $"your solution {Where(what)}{why}";
             if (node is ExpressionSyntax or VariableDeclarationSyntax && model.GetTypeInfo(node).Type is IDynamicTypeSymbol)
                 return "your solution " + Where("uses dynamic") + ", which is not allowed in a solution: write statically typed code.";
             var info = model.GetSymbolInfo(node);
@@ -169,27 +168,30 @@ public static class SolutionAnalyzer
     static bool IsEnclosing(IReadOnlyList<SyntaxNode> nodes, SyntaxNode declaration) =>
         nodes.Count > 0 && nodes[0].SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(nodes[0].Span);
 
-    static string? SyntaxViolation(SyntaxNode node, SolutionRules rules)
+    /// <summary>What a statement does that is not allowed, and the rest of the sentence; (null, null) when fine.</summary>
+    static (string? What, string? Why) SyntaxViolation(SyntaxNode node, SolutionRules rules)
     {
+        const string NotAllowed = ", which is not allowed in a solution.";
+        const string Loops = ": this exercise asks for vectorised tensor code without loops over the batch.";
         switch (node)
         {
             case UnsafeStatementSyntax:
             case FixedStatementSyntax:
             case PointerTypeSyntax:
             case FunctionPointerTypeSyntax:
-                return "uses unsafe code (pointers), which is not allowed in a solution.";
+                return ("uses unsafe code (pointers)", NotAllowed);
             case LocalFunctionStatementSyntax f when f.Modifiers.Any(m => m.IsKind(SyntaxKind.ExternKeyword) || m.IsKind(SyntaxKind.UnsafeKeyword)):
             case MethodDeclarationSyntax d when d.Modifiers.Any(m => m.IsKind(SyntaxKind.ExternKeyword) || m.IsKind(SyntaxKind.UnsafeKeyword)):
-                return "declares an extern or unsafe function (native interop), which is not allowed in a solution.";
+                return ("declares an extern or unsafe function (native interop)", NotAllowed);
         }
-        if (!rules.Vectorised) return null;
+        if (!rules.Vectorised) return (null, null);
         return node switch
         {
-            ForStatementSyntax => "uses a for loop: this exercise asks for vectorised tensor code without loops over the batch.",
-            ForEachStatementSyntax or ForEachVariableStatementSyntax => "uses a foreach loop: this exercise asks for vectorised tensor code without loops over the batch.",
-            WhileStatementSyntax or DoStatementSyntax => "uses a while loop: this exercise asks for vectorised tensor code without loops over the batch.",
-            GotoStatementSyntax => "uses goto (a loop in disguise): this exercise asks for vectorised tensor code without loops over the batch.",
-            _ => null,
+            ForStatementSyntax => ("uses a for loop", Loops),
+            ForEachStatementSyntax or ForEachVariableStatementSyntax => ("uses a foreach loop", Loops),
+            WhileStatementSyntax or DoStatementSyntax => ("uses a while loop", Loops),
+            GotoStatementSyntax => ("uses goto (a loop in disguise)", Loops),
+            _ => (null, null),
         };
     }
 

@@ -8,11 +8,18 @@ namespace SslCourse.Cli;
 /// Exit code 0 when grading ran (whatever the score), 2 when an input was unusable (named on stderr).</summary>
 public static class GradeCommand
 {
-    public const string Usage = "grade <submission.ipynb|folder> --source <notebook|folder> [--out DIR] [--budget smoke|full] [--cell-timeout S] [--timeout S] [--memory MB] [--student NAME]";
+    public const string Usage = "grade <submission.ipynb|folder> --source <notebook|folder> [--out DIR] [--budget smoke|full] [--cell-timeout S] [--timeout S] [--memory MB] [--student NAME]\n" +
+                                "       grade --manual <scores.json> [--out DIR]   (merge the instructor's scores of written answers into the results in DIR)";
 
     public static async Task<int> RunAsync(string[] argv)
     {
-        var args = new Args(argv, ["source", "out", "budget", "cell-timeout", "timeout", "memory", "student"], []);
+        var args = new Args(argv, ["source", "out", "budget", "cell-timeout", "timeout", "memory", "student", "manual"], []);
+        if (args.Get("manual") is { } manual)
+        {
+            if (args.Positional.Count != 0 || args.Get("source") != null)
+                throw new UsageException("--manual merges scores into results already written: give only --manual FILE and --out DIR.");
+            return MergeManual(manual, Path.GetFullPath(args.Get("out") ?? "grades"));
+        }
         if (args.Positional.Count != 1) throw new UsageException("expected one submission (.ipynb file or folder of submissions), then --source.");
         var sourcePath = args.Get("source") ?? throw new UsageException("--source is required: the instructor's notebook or folder of notebooks.");
         var budget = (args.Get("budget") ?? "smoke").ToLowerInvariant();
@@ -78,7 +85,45 @@ public static class GradeCommand
             foreach (var e in grade.Exercises) Console.WriteLine($"  {e.Message}");
         }
         if (folderMode) AtomicFile.WriteAllText(Path.Combine(outDir, "grades.csv"), GradeReport.Csv(grades));
+        if (grades.Any(g => g.Questions.Count > 0))
+        {
+            var scoring = Path.Combine(outDir, ManualScores.FileName);
+            ManualScores.Write(grades, scoring);
+            Console.WriteLine($"written answers to score by hand: {grades.Sum(g => g.Pending)} in {scoring} (fill in \"points\", then run: ssl-course grade --manual {scoring} --out {outDir})");
+        }
         return unusable ? Cli.BadInput : internalError ? Cli.Failed : Cli.Ok;
+    }
+
+    /// <summary><c>grade --manual</c>: applies the scores of <paramref name="file"/> to every result in
+    /// <paramref name="outDir"/> and rewrites its JSON, Markdown and JUnit files and grades.csv.</summary>
+    static int MergeManual(string file, string outDir)
+    {
+        if (!File.Exists(file)) throw new UsageException($"--manual '{file}': no such file.");
+        if (!Directory.Exists(outDir)) throw new UsageException($"--out '{outDir}': no such folder; expected the folder ssl-course grade wrote its results to.");
+        IReadOnlyList<ManualScore> scores;
+        try { scores = ManualScores.Read(file); }
+        catch (NotebookFormatException e) { Console.Error.WriteLine($"ssl-course grade: {e.Message}"); return Cli.BadInput; }
+        var grades = new List<SubmissionGrade>();
+        int scored = 0;
+        foreach (var json in Directory.GetFiles(outDir, "*.json").Where(f => Path.GetFileName(f) != ManualScores.FileName).Order(StringComparer.Ordinal))
+        {
+            SubmissionGrade grade;
+            try { grade = ManualScores.FromJson(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json)) as System.Text.Json.Nodes.JsonObject ?? [], json); }
+            catch (Exception e) when (e is NotebookFormatException or System.Text.Json.JsonException or InvalidOperationException or NullReferenceException)
+            {
+                Console.Error.WriteLine($"ssl-course grade: {json}: not a grade result ({e.Message}); skipped.");
+                continue;
+            }
+            var (merged, n) = ManualScores.Apply(grade, scores);
+            scored += n;
+            GradeReport.Write(merged, outDir, Path.GetFileNameWithoutExtension(json));
+            grades.Add(merged);
+            Console.WriteLine($"{Path.GetFileNameWithoutExtension(json)}: {merged.Score} / {merged.Max} points" + (merged.Pending > 0 ? $" ({merged.Pending} written answers still to be scored)" : ""));
+        }
+        if (grades.Count == 0) { Console.Error.WriteLine($"ssl-course grade: {outDir} holds no grade results to merge into."); return Cli.BadInput; }
+        AtomicFile.WriteAllText(Path.Combine(outDir, "grades.csv"), GradeReport.Csv(grades));
+        Console.WriteLine($"merged {scored} written-answer score(s) from {file} into {grades.Count} result(s) in {outDir}");
+        return Cli.Ok;
     }
 
     /// <summary>Submissions in a folder: <c>*.ipynb</c> at the top (student = file name) and one folder down

@@ -40,10 +40,14 @@ public sealed record SubmissionGrade(
     IReadOnlyList<ExerciseGrade> Exercises, IReadOnlyList<string> Notes, IReadOnlyList<CellProblem> FailedCells,
     bool Completed, string? Stopped, double ElapsedSeconds, string? Rejected)
 {
-    /// <summary>Points earned.</summary>
-    public int Score => Exercises.Sum(e => e.Points);
-    /// <summary>Points available.</summary>
-    public int Max => Exercises.Sum(e => e.Max);
+    /// <summary>The written questions (scored by hand: see <see cref="ManualScores"/>).</summary>
+    public IReadOnlyList<QuestionGrade> Questions { get; init; } = [];
+    /// <summary>Points earned (exercises, plus the written questions scored so far).</summary>
+    public int Score => Exercises.Sum(e => e.Points) + Questions.Sum(q => q.Points ?? 0);
+    /// <summary>Points available (exercises and written questions).</summary>
+    public int Max => Exercises.Sum(e => e.Max) + Questions.Sum(q => q.Max);
+    /// <summary>Written questions still waiting for the instructor's score.</summary>
+    public int Pending => Questions.Count(q => q.Points == null);
 }
 
 /// <summary>
@@ -67,7 +71,7 @@ public static class Grader
         {
             var assembled = GradeAssembly.Assemble(source, submission, disabled.Keys.ToHashSet());
             var analysisNotes = new List<string>();
-            var verdicts = SolutionVerdicts.Of(assembled, options.SolutionCheck, Path.GetDirectoryName(Path.GetFullPath(source.Path))!, analysisNotes);
+            var verdicts = SolutionVerdicts.Of(assembled, submission, options.SolutionCheck, Path.GetDirectoryName(Path.GetFullPath(source.Path))!, analysisNotes);
             var outcome = await RunWorkerAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
             var grades = Score(assembled, outcome, disabled, verdicts);
             var culprit = outcome.Stopped != null ? ExerciseAt(assembled, outcome.LastStarted) : null;
@@ -81,7 +85,7 @@ public static class Grader
             }
             var notes = assembled.Notes.Concat(analysisNotes).Concat(outcome.Warnings).ToList();
             return new SubmissionGrade(submission.Path, student, notebook, source.Path, grades, notes, outcome.FailedCells,
-                outcome.Done, outcome.Stopped, watch.Elapsed.TotalSeconds, null);
+                outcome.Done, outcome.Stopped, watch.Elapsed.TotalSeconds, null) { Questions = ManualScores.Collect(source, submission) };
         }
     }
 

@@ -85,6 +85,10 @@ public static class DemoCourse
         return copy;
     }
 
+    /// <summary>The code between the markers of exercise <paramref name="id"/> in <paramref name="nb"/> (one region).</summary>
+    public static string SolutionOf(JsonObject nb, string id) =>
+        string.Join("\n", ExerciseFormat.Solutions(CellById(nb, "ex-" + id)["source"]!.GetValue<string>())![0].Split('\n').Select(l => l.Trim()));
+
     /// <summary>A copy with cell <paramref name="cellId"/>'s source replaced.</summary>
     public static JsonObject WithCellSource(JsonObject nb, string cellId, string source)
     {

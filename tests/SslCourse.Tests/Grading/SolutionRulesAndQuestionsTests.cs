@@ -61,6 +61,19 @@ public class SolutionRulesAndQuestionsTests
         return root;
     }
 
+    /// <summary>A course with <see cref="Source"/>, released with <c>ssl-course release</c>; the student's copy has the
+    /// source's solutions of <paramref name="solved"/> put back.</summary>
+    static (string Course, JsonObject Source, JsonObject Student) Released(string name, params string[] solved)
+    {
+        var source = Source();
+        var course = Course(name, source);
+        var released = Path.Combine(course, "released");
+        CliProcess.Run(course, TimeSpan.FromMinutes(1), "release", Path.Combine(course, "notebooks", "demo.ipynb"), "--out", released).ExitCode.Should().Be(0);
+        var student = JsonNode.Parse(File.ReadAllText(Path.Combine(released, "demo.ipynb")))!.AsObject();
+        foreach (var id in solved) student = DemoCourse.WithSolution(student, id, DemoCourse.SolutionOf(source, id));
+        return (course, source, student);
+    }
+
     static JsonObject WithExtraCell(JsonObject nb, string afterId, JsonObject cell)
     {
         var copy = nb.DeepClone().AsObject();
@@ -73,13 +86,7 @@ public class SolutionRulesAndQuestionsTests
     [Fact]
     public void The_reference_an_alias_a_using_static_and_reflection_are_rejected_alike_in_the_notebook_and_in_grade()
     {
-        var source = Source();
-        var course = Course("bypass", source);
-        var released = Path.Combine(course, "released");
-        CliProcess.Run(course, TimeSpan.FromMinutes(1), "release", Path.Combine(course, "notebooks", "demo.ipynb"), "--out", released).ExitCode.Should().Be(0);
-        var student = JsonNode.Parse(File.ReadAllText(Path.Combine(released, "demo.ipynb")))!.AsObject();
-        foreach (var id in new[] { "double", "sumsq", "evens" })
-            student = DemoCourse.WithSolution(student, id, DemoCourse.SolutionOf(source, id));
+        var (course, source, student) = Released("bypass", "double", "sumsq", "evens");
         var subs = Path.Combine(course, "submissions");
         var cases = new Dictionary<string, (JsonObject Notebook, string Message)>
         {
@@ -139,13 +146,7 @@ public class SolutionRulesAndQuestionsTests
     [Fact]
     public void Written_answers_are_collected_and_the_instructors_scores_merge_into_every_output()
     {
-        var source = Source();
-        var course = Course("manual", source);
-        var released = Path.Combine(course, "released");
-        CliProcess.Run(course, TimeSpan.FromMinutes(1), "release", Path.Combine(course, "notebooks", "demo.ipynb"), "--out", released).ExitCode.Should().Be(0);
-        var student = JsonNode.Parse(File.ReadAllText(Path.Combine(released, "demo.ipynb")))!.AsObject();
-        foreach (var id in new[] { "double", "sumsq", "evens", "ntxent" })
-            student = DemoCourse.WithSolution(student, id, DemoCourse.SolutionOf(source, id));
+        var (course, _, student) = Released("manual", "double", "sumsq", "evens", "ntxent");
         var subs = Path.Combine(course, "submissions");
         DemoCourse.Save(DemoCourse.WithCellSource(student, "answer-1", "Because the softmax runs over every other sample,\nthe positive included."), Path.Combine(subs, "ann.ipynb"));
         DemoCourse.Save(student, Path.Combine(subs, "bob.ipynb"));   // no answer written

@@ -110,6 +110,42 @@ public sealed class CheckBuilder
         });
     }
 
+    /// <summary>An assemble-and-train part: scores <paramref name="randomScores"/> (the same model freshly initialised
+    /// with a few seeds, before any training; the first seed is the one trained), then calls <paramref name="step"/>
+    /// <paramref name="steps"/> times (one training step each, returning the loss), then <paramref name="score"/> (the
+    /// trained model's score, e.g. held-out accuracy, higher is better). Passes when every loss is finite, the mean of
+    /// the last quarter is below the first loss, and the score beats the best random score by more than the spread of
+    /// the random scores (max - min) and at least <paramref name="minMargin"/>. Deterministic when the caller seeds.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is below 2 or the margin is negative.</exception>
+    public CheckBuilder Learns(string what, Func<IReadOnlyList<double>> randomScores, Func<double> step, int steps, Func<double> score, double minMargin = 0.05, string? hint = null)
+    {
+        Validate(what, step, score);
+        ArgumentNullException.ThrowIfNull(randomScores);
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps = {steps}: expected at least 2 training steps.");
+        if (!(minMargin >= 0)) throw new ArgumentOutOfRangeException(nameof(minMargin), minMargin, $"minMargin = {minMargin}: expected a margin ≥ 0.");
+        return Add(what, hint, () =>
+        {
+            if (!Call(randomScores, out var random, out var rError)) return ReferenceFailed(rError!);
+            if (random is not { Count: > 0 } || random.Any(r => !double.IsFinite(r))) return "the random baseline gave no finite score (instructor error).";
+            var losses = new List<double>(steps);
+            for (int i = 0; i < steps; i++)
+            {
+                if (!Call(step, out var loss, out var error)) return $"at step {i + 1} of {steps}: {error}";
+                if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
+                losses.Add(loss);
+            }
+            int quarter = Math.Max(1, steps / 4);
+            double last = losses.Skip(steps - quarter).Average();
+            if (!(last < losses[0]))
+                return $"expected the loss to decrease over {steps} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
+            if (!Call(score, out var trained, out var sError)) return $"after training, scoring the model failed: {sError}";
+            double best = random.Max(), margin = Math.Max(minMargin, best - random.Min());
+            return trained > best + margin ? null
+                : $"after {steps} steps (loss {Num(losses[0])} -> {Num(last)}) the trained model scores {Num(trained)}, but random initialisations score up to " +
+                  $"{Num(best)} ({string.Join(", ", random.Select(Num))}); it must beat them by more than {Num(margin)}.";
+        });
+    }
+
     /// <summary>Declares the exercise's reference(s): namespaces, types or members (fully qualified, without
     /// <c>global::</c>) the solution may not use. <see cref="Done"/> reads the solution with <see cref="SolutionAnalyzer"/>
     /// and fails with "your solution calls X, the reference implementation: write it yourself" when it binds to one

@@ -1,6 +1,5 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Scripting;
 using Microsoft.CodeAnalysis.Text;
@@ -289,6 +288,9 @@ public static class SolutionAnalyzer
         return new SolutionRules(symbols, vectorised);
     }
 
+    /// <summary>Told about cells that do not compile during <see cref="AnalyzeCells"/> (for tests and diagnosis).</summary>
+    public static Action<string>? Diagnostics { get; set; }
+
     static readonly CSharpParseOptions ScriptParse = new(LanguageVersion.Latest, kind: SourceCodeKind.Script);
 
     /// <summary>
@@ -304,23 +306,30 @@ public static class SolutionAnalyzer
     {
         var verdicts = new Dictionary<string, string>();
         if (cells.Count == 0 || exercises.Count == 0) return verdicts;
-        var options = ScriptOptions.Default
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(directory).WithSearchPaths(directory))
-            .WithSourceResolver(new SourceFileResolver([], directory))
-            .WithReferences(Basic())
-            .WithImports([])
-            .WithFilePath(Path.Combine(directory, "notebook.csx"))
-            .WithLanguageVersion(LanguageVersion.Latest);
-        var scripts = new List<Script>();
-        foreach (var cell in cells)
+        // Built as a chain of script compilations directly (not with CSharpScript.ContinueWith, which refuses to go on
+        // after a cell with errors): a cell that does not compile here still leaves the others analysable.
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
+            metadataReferenceResolver: ScriptMetadataResolver.Default.WithBaseDirectory(directory).WithSearchPaths(directory),
+            sourceReferenceResolver: new SourceFileResolver([], directory),
+            nullableContextOptions: NullableContextOptions.Enable,
+            usings: KernelUsings);
+        var references = Basic().Append(MetadataReference.CreateFromFile(typeof(Microsoft.DotNet.Interactive.Kernel).Assembly.Location)).ToList();
+        var compilations = new List<CSharpCompilation>();
+        CSharpCompilation? state = null;   // the last cell that compiled: as in the kernel, a failed cell adds nothing
+        for (int i = 0; i < cells.Count; i++)
         {
-            var code = KernelCode(cell);
-            scripts.Add(scripts.Count == 0 ? CSharpScript.Create(code, options) : scripts[^1].ContinueWith(code, options));
+            var tree = CSharpSyntaxTree.ParseText(KernelCode(cells[i]), ScriptParse, path: Path.Combine(directory, $"cell{i + 1}.csx"));
+            var compilation = CSharpCompilation.CreateScriptCompilation($"cell{i + 1}", tree, references, options,
+                previousScriptCompilation: state, returnType: typeof(object));
+            compilations.Add(compilation);
+            var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count == 0) state = compilation;
+            else Diagnostics?.Invoke($"cell {i + 1}: {errors.Count} compile error(s), e.g. {errors[0]}");
         }
         foreach (var (index, exercise, checkSource) in exercises)
         {
-            if (index < 0 || index >= scripts.Count) continue;
-            var compilation = scripts[index].GetCompilation();
+            if (index < 0 || index >= compilations.Count) continue;
+            var compilation = compilations[index];
             var tree = compilation.SyntaxTrees.Last();
             var regions = Regions(tree.GetText(), exercise);
             if (regions.Count == 0) continue;
@@ -328,6 +337,12 @@ public static class SolutionAnalyzer
         }
         return verdicts;
     }
+
+    /// <summary>The namespaces the C# kernel imports before the first cell (CSharpKernel's defaults, and the kernel
+    /// helpers such as <c>display</c>).</summary>
+    static readonly string[] KernelUsings =
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq",
+         "Microsoft.DotNet.Interactive.Kernel"];
 
     /// <summary>The references a kernel starts with: the framework's assemblies.</summary>
     static IEnumerable<MetadataReference> Basic()

@@ -102,3 +102,31 @@ public class SolutionAnalyzerTests
         SolutionAnalyzer.RulesIn(Check).Vectorised.Should().BeFalse();
     }
 }
+
+/// <summary>Every notebook's own solutions pass the analysis (no false alarm from the references its checks forbid or
+/// from the deny-list): read without running anything, so this runs in seconds.</summary>
+public class NotebookSolutionAnalysisTests
+{
+    public static TheoryData<string> Notebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(Repo.Notebooks, "*.ipynb").Select(Path.GetFileName).Order(StringComparer.Ordinal)) data.Add(f!);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void The_instructors_solutions_pass_the_analysis(string notebook)
+    {
+        var doc = SslCourse.Notebooks.NotebookDocument.Load(Path.Combine(Repo.Notebooks, notebook));
+        var code = doc.Cells.Where(c => c.IsCode).ToList();
+        var exercises = SslCourse.Notebooks.ExerciseFormat.Exercises(doc).Select(e => (code.IndexOf(e.Cell), e.Id, e.CheckCell!.Source)).ToList();
+        var errors = new List<string>();
+        SolutionAnalyzer.Diagnostics = errors.Add;
+        IReadOnlyDictionary<string, string> verdicts;
+        try { verdicts = SolutionAnalyzer.AnalyzeCells(code.Select(c => c.Source).ToList(), Repo.Notebooks, exercises); }
+        finally { SolutionAnalyzer.Diagnostics = null; }
+        errors.Should().BeEmpty($"every code cell of {notebook} compiles as the kernel compiles it");
+        verdicts.Should().BeEmpty($"the solutions in {notebook} are the instructor's own");
+    }
+}

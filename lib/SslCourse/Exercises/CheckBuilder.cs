@@ -94,20 +94,25 @@ public sealed class CheckBuilder
     {
         Validate(what, step, steps);
         if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps = {steps}: expected at least 2 training steps.");
-        return Add(what, hint, () =>
+        return Add(what, hint, () => Train(step, steps, out _, out _));
+    }
+
+    /// <summary>Calls <paramref name="step"/> <paramref name="steps"/> times; null when every loss is finite and the
+    /// mean of the last quarter is below the first loss, else what went wrong.</summary>
+    static string? Train(Func<double> step, int steps, out double first, out double last)
+    {
+        first = last = double.NaN;
+        var losses = new List<double>(steps);
+        for (int i = 0; i < steps; i++)
         {
-            var losses = new List<double>(steps);
-            for (int i = 0; i < steps; i++)
-            {
-                if (!Call(step, out var loss, out var error)) return $"at step {i + 1} of {steps}: {error}";
-                if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
-                losses.Add(loss);
-            }
-            int quarter = Math.Max(1, steps / 4);
-            double last = losses.Skip(steps - quarter).Average();
-            return last < losses[0] ? null
-                : $"expected the loss to decrease over {steps} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
-        });
+            if (!Call(step, out var loss, out var error)) return $"at step {i + 1} of {steps}: {error}";
+            if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
+            losses.Add(loss);
+        }
+        int quarter = Math.Max(1, steps / 4);
+        (first, last) = (losses[0], losses.Skip(steps - quarter).Average());
+        return last < first ? null
+            : $"expected the loss to decrease over {steps} steps, but it went from {Num(first)} to {Num(last)} (mean of the last {quarter}).";
     }
 
     /// <summary>An assemble-and-train part: scores <paramref name="randomScores"/> (the same model freshly initialised
@@ -127,21 +132,11 @@ public sealed class CheckBuilder
         {
             if (!Call(randomScores, out var random, out var rError)) return ReferenceFailed(rError!);
             if (random is not { Count: > 0 } || random.Any(r => !double.IsFinite(r))) return "the random baseline gave no finite score (instructor error).";
-            var losses = new List<double>(steps);
-            for (int i = 0; i < steps; i++)
-            {
-                if (!Call(step, out var loss, out var error)) return $"at step {i + 1} of {steps}: {error}";
-                if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
-                losses.Add(loss);
-            }
-            int quarter = Math.Max(1, steps / 4);
-            double last = losses.Skip(steps - quarter).Average();
-            if (!(last < losses[0]))
-                return $"expected the loss to decrease over {steps} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
+            if (Train(step, steps, out var first, out var last) is { } failure) return failure;
             if (!Call(score, out var trained, out var sError)) return $"after training, scoring the model failed: {sError}";
             double best = random.Max(), margin = Math.Max(minMargin, best - random.Min());
             return trained > best + margin ? null
-                : $"after {steps} steps (loss {Num(losses[0])} -> {Num(last)}) the trained model scores {Num(trained)}, but random initialisations score up to " +
+                : $"after {steps} steps (loss {Num(first)} -> {Num(last)}) the trained model scores {Num(trained)}, but random initialisations score up to " +
                   $"{Num(best)} ({string.Join(", ", random.Select(Num))}); it must beat them by more than {Num(margin)}.";
         });
     }

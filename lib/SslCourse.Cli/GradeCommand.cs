@@ -88,7 +88,12 @@ public static class GradeCommand
         if (grades.Any(g => g.Questions.Count > 0))
         {
             var scoring = Path.Combine(outDir, ManualScores.FileName);
-            ManualScores.Write(grades, scoring);
+            try { ManualScores.Write(grades, scoring); }
+            catch (NotebookFormatException e)
+            {
+                Console.Error.WriteLine($"ssl-course grade: {e.Message} The scoring file was left as it is; fix it, or move it away to get a fresh one.");
+                return Cli.BadInput;
+            }
             Console.WriteLine($"written answers to score by hand: {grades.Sum(g => g.Pending)} in {scoring} (fill in \"points\", then run: ssl-course grade --manual {scoring} --out {outDir})");
         }
         return unusable ? Cli.BadInput : internalError ? Cli.Failed : Cli.Ok;

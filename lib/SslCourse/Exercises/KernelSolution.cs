@@ -15,8 +15,8 @@ public static class KernelSolution
     /// kernel (or no exercise cell) is found, e.g. a check called from a plain program or a test.</summary>
     public static string? Analyze(string exercise, SolutionRules rules)
     {
-        var kernel = KernelInvocationContext.Current?.HandlingKernel as CSharpKernel
-                     ?? Kernel.Root?.FindKernelByName("csharp") as CSharpKernel;
+        var handling = KernelInvocationContext.Current?.HandlingKernel;   // null outside a notebook cell
+        var kernel = handling as CSharpKernel ?? (handling?.RootKernel as CompositeKernel)?.ChildKernels.OfType<CSharpKernel>().FirstOrDefault();
         for (var script = kernel?.ScriptState?.Script; script != null; script = script.Previous)
         {
             if (!script.Code.Contains("EXERCISE " + exercise, StringComparison.Ordinal)) continue;

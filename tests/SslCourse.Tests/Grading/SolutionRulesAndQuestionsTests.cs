@@ -174,9 +174,8 @@ public class SolutionRulesAndQuestionsTests
             e!["points"] = (string)e["student"]! == "ann" ? 2 : 0;
             e["comment"] = (string)e["student"]! == "ann" ? "Right: a softmax over 2N - 1." : "No answer.";
         }
-        var filled = Path.Combine(course, "scores.json");
-        File.WriteAllText(filled, entries.ToJsonString());
-        var m = CliProcess.Run(course, TimeSpan.FromMinutes(1), "grade", "--manual", filled, "--out", outDir);
+        File.WriteAllText(scoring, entries.ToJsonString());   // the instructor edits the file in place
+        var m = CliProcess.Run(course, TimeSpan.FromMinutes(1), "grade", "--manual", scoring, "--out", outDir);
         m.ExitCode.Should().Be(0, m.All);
 
         ann = Result("ann");
@@ -189,9 +188,11 @@ public class SolutionRulesAndQuestionsTests
         File.ReadAllLines(Path.Combine(outDir, "grades.csv")).Should().Contain("ann,2,3,1,2,2,10,10").And.Contain("bob,2,3,1,2,0,8,10");
 
         // Scores outside 0..max are refused with the file and the entry named; nothing is changed.
-        entries[0]!["points"] = 5;
-        File.WriteAllText(filled, entries.ToJsonString());
-        var bad = CliProcess.Run(course, TimeSpan.FromMinutes(1), "grade", "--manual", filled, "--out", outDir);
+        var wrong = entries.DeepClone().AsArray();
+        wrong[0]!["points"] = 5;
+        var badFile = Path.Combine(course, "scores.json");
+        File.WriteAllText(badFile, wrong.ToJsonString());
+        var bad = CliProcess.Run(course, TimeSpan.FromMinutes(1), "grade", "--manual", badFile, "--out", outDir);
         bad.ExitCode.Should().Be(2, bad.All);
         bad.Stderr.Should().Contain("scores.json, entry 1").And.Contain("points 5: expected a whole number from 0 to 2");
         ((int)Result("ann")["score"]!).Should().Be(10);

@@ -102,10 +102,10 @@ public static class GradeReport
         var suite = new XElement("testsuite",
             new XAttribute("name", $"{g.Student}.{g.Notebook}"),
             new XAttribute("tests", Math.Max(1, g.Exercises.Count + g.Questions.Count)),
-            new XAttribute("skipped", g.Pending),
             new XAttribute("failures", g.Exercises.Count(e => !e.Passed)),
             new XAttribute("errors", g.Rejected != null ? 1 : 0),
-            new XAttribute("time", g.ElapsedSeconds.ToString("0.###", CultureInfo.InvariantCulture)));
+            new XAttribute("time", g.ElapsedSeconds.ToString("0.###", CultureInfo.InvariantCulture)),
+            new XAttribute("skipped", g.Pending));
         if (g.Rejected != null)
             suite.Add(new XElement("testcase", new XAttribute("classname", g.Notebook), new XAttribute("name", "submission"),
                 new XElement("error", new XAttribute("message", g.Rejected))));

@@ -20,15 +20,22 @@ public static class GradeCommand
         var memory = Options.Integer("memory", "Memory limit of a submission's process in MB, at least 256 [default: 4096].", "MB", 256, "expected a number of megabytes, at least 256");
         var student = Options.Text("student", "The student's name in the results [default: the file or folder name].", "NAME");
         var noSandbox = Options.Flag("no-sandbox", "Run submissions without the bubblewrap sandbox (not for official grading: a submission could then read or change other files).");
+        var manual = Options.Text("manual", "Merge the instructor's scores of written answers (the manual-scores.json grade wrote, with \"points\" filled in) into the results in --out.", "FILE");
         var classOptions = ClassGradeCommand.CreateOptions();
-        Symbol[] symbols = [submission, source, outDir, budget, cellTimeout, timeout, memory, student, noSandbox, .. classOptions.All];
+        Symbol[] symbols = [submission, source, outDir, budget, cellTimeout, timeout, memory, student, noSandbox, manual, .. classOptions.All];
         return Options.Verb("grade", "Grade submissions against the source notebooks, each run in its own bubblewrap sandbox; writes JSON, Markdown and JUnit per submission and grades.csv for a folder. " +
-            "A class: --plan ROSTER, --checkout ROSTER --deadline ISO --into DIR, --roster ROSTER --repos DIR --source NB --out DIR, --merge FOLDER... --out DIR.", parse =>
+            "Written answers: --manual SCORES.json --out DIR merges the instructor's scores. A class: --plan ROSTER, --checkout ROSTER --deadline ISO --into DIR, --roster ROSTER --repos DIR --source NB --out DIR, --merge FOLDER... --out DIR.", parse =>
         {
             // grading a class (the GitHub Actions fan-out): --plan, --checkout, --roster, --merge
             if (classOptions.Requested(parse))
                 return ClassGradeCommand.RunAsync(classOptions.Read(parse, parse.GetValue(submission) ?? [], parse.GetValue(source), parse.GetValue(outDir),
                     Raw(parse, budget), parse.GetValue(cellTimeout), parse.GetValue(timeout), parse.GetValue(memory)));
+            if (parse.GetValue(manual) is { } scores)
+            {
+                if ((parse.GetValue(submission) ?? []).Length != 0 || parse.GetValue(source) != null)
+                    throw new UsageException("--manual merges scores into results already written: give only --manual FILE and --out DIR.");
+                return Task.FromResult(MergeManual(scores, Path.GetFullPath(parse.GetValue(outDir) ?? "grades")));
+            }
             var b = parse.GetValue(budget)!;
             return GradeAsync(parse.GetValue(submission) ?? [], parse.GetValue(source), parse.GetValue(outDir), b, parse.GetValue(student),
                 TimeSpan.FromSeconds(parse.GetValue(cellTimeout) ?? (b == "smoke" ? 120 : 900)),
@@ -130,7 +137,50 @@ public static class GradeCommand
             foreach (var e in grade.Exercises) Console.WriteLine($"  {e.Message}");
         }
         if (folderMode) AtomicFile.WriteAllText(Path.Combine(outDir, "grades.csv"), GradesCsv.Format(grades));
+        if (grades.Any(g => g.Questions.Count > 0))
+        {
+            var scoring = Path.Combine(outDir, ManualScores.FileName);
+            try { ManualScores.Write(grades, scoring); }
+            catch (NotebookFormatException e)
+            {
+                Console.Error.WriteLine($"ssl-course grade: {e.Message} The scoring file was left as it is; fix it, or move it away to get a fresh one.");
+                return Cli.BadInput;
+            }
+            Console.WriteLine($"written answers to score by hand: {grades.Sum(g => g.Pending)} in {scoring} (fill in \"points\", then run: ssl-course grade --manual {scoring} --out {outDir})");
+        }
         return unusable ? Cli.BadInput : internalError ? Cli.Failed : Cli.Ok;
+    }
+
+    /// <summary><c>grade --manual</c>: applies the scores of <paramref name="file"/> to every result in
+    /// <paramref name="outDir"/> and rewrites its JSON, Markdown and JUnit files and grades.csv.</summary>
+    static int MergeManual(string file, string outDir)
+    {
+        if (!File.Exists(file)) throw new UsageException($"--manual '{file}': no such file.");
+        if (!Directory.Exists(outDir)) throw new UsageException($"--out '{outDir}': no such folder; expected the folder ssl-course grade wrote its results to.");
+        IReadOnlyList<ManualScore> scores;
+        try { scores = ManualScores.Read(file); }
+        catch (NotebookFormatException e) { Console.Error.WriteLine($"ssl-course grade: {e.Message}"); return Cli.BadInput; }
+        var grades = new List<SubmissionGrade>();
+        int scored = 0;
+        foreach (var json in Directory.GetFiles(outDir, "*.json").Where(f => Path.GetFileName(f) != ManualScores.FileName).Order(StringComparer.Ordinal))
+        {
+            SubmissionGrade grade;
+            try { grade = ManualScores.FromJson(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(json)) as System.Text.Json.Nodes.JsonObject ?? [], json); }
+            catch (Exception e) when (e is NotebookFormatException or System.Text.Json.JsonException or InvalidOperationException or NullReferenceException)
+            {
+                Console.Error.WriteLine($"ssl-course grade: {json}: not a grade result ({e.Message}); skipped.");
+                continue;
+            }
+            var (merged, n) = ManualScores.Apply(grade, scores);
+            scored += n;
+            GradeReport.Write(merged, outDir, Path.GetFileNameWithoutExtension(json));
+            grades.Add(merged);
+            Console.WriteLine($"{Path.GetFileNameWithoutExtension(json)}: {merged.Score} / {merged.Max} points" + (merged.Pending > 0 ? $" ({merged.Pending} written answers still to be scored)" : ""));
+        }
+        if (grades.Count == 0) { Console.Error.WriteLine($"ssl-course grade: {outDir} holds no grade results to merge into."); return Cli.BadInput; }
+        AtomicFile.WriteAllText(Path.Combine(outDir, "grades.csv"), GradesCsv.Format(grades));
+        Console.WriteLine($"merged {scored} written-answer score(s) from {file} into {grades.Count} result(s) in {outDir}");
+        return Cli.Ok;
     }
 
     static SubmissionGrade Reject(SubmissionFile file, string message, string outDir, bool print = true)
@@ -177,6 +227,7 @@ public static class GradeCommand
             WorkerCommand = [dotnet, Path.Combine(GradeOptions.AppDirToken, "ssl-course.dll"), "grade-worker"],
             AppDir = app,
             ResultType = typeof(SslCourse.Exercises.CheckResult).FullName!,
+            SolutionCheck = SslCourse.Exercises.SolutionAnalyzer.AnalyzeCells,
             Sandboxed = sandboxed,
             Bwrap = bwrap,
             DotnetRoot = dotnetRoot,

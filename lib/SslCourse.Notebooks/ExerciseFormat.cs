@@ -11,6 +11,12 @@ namespace SslCourse.Notebooks;
 /// <param name="CheckCell">The check cell with the same id, if any.</param>
 public sealed record Exercise(string Id, int Points, string Title, NotebookCell Cell, NotebookCell? CheckCell);
 
+/// <summary>One written question of a notebook: its answer cell.</summary>
+/// <param name="Id">The question id (metadata <c>ssl_course.question</c>), unique in the notebook.</param>
+/// <param name="Points">Points of the question (graded by hand).</param>
+/// <param name="Cell">The answer cell (markdown): empty in the student's copy; the instructor's may hold a model answer.</param>
+public sealed record Question(string Id, int Points, NotebookCell Cell);
+
 /// <summary>
 /// The exercise format shared by release and grade (generic: any notebook can use it).
 /// An exercise cell has metadata <c>"ssl_course": {"exercise": id, "points": n}</c> and tag <c>exercise</c>, a first
@@ -68,6 +74,13 @@ public static partial class ExerciseFormat
         return m.Success && m.Groups["title"].Value.Length > 0 ? m.Groups["title"].Value : ExerciseId(cell) ?? "exercise";
     }
 
+    /// <summary>The question id of an answer cell (metadata <c>ssl_course.question</c>), else null.</summary>
+    public static string? QuestionId(NotebookCell cell) => MetaString(cell, "question");
+
+    /// <summary>The written questions of a notebook, in order.</summary>
+    public static IReadOnlyList<Question> Questions(NotebookDocument doc) =>
+        doc.Cells.Where(c => QuestionId(c) != null).Select(c => new Question(QuestionId(c)!, Points(c), c)).ToList();
+
     /// <summary>The exercises of a notebook, in order, each with the first check cell of the same id after it.</summary>
     public static IReadOnlyList<Exercise> Exercises(NotebookDocument doc)
     {
@@ -99,6 +112,13 @@ public static partial class ExerciseFormat
             else if (Meta(e.CheckCell)?["points"] != null && Points(e.CheckCell) != e.Points)
                 problems.Add($"{where}: {e.Points} points, but its check cell {e.CheckCell.Number} says {Points(e.CheckCell)}.");
         }
+        var questions = Questions(doc);
+        foreach (var dup in questions.GroupBy(q => q.Id).Where(g => g.Count() > 1))
+            problems.Add($"question id '{dup.Key}' is used by {dup.Count()} cells ({string.Join(", ", dup.Select(q => q.Cell.Number))}); ids must be unique.");
+        foreach (var q in questions.Where(q => q.Cell.Kind != "markdown"))
+            problems.Add($"cell {q.Cell.Number} (question '{q.Id}'): an answer cell must be a markdown cell, not {q.Cell.Kind}.");
+        foreach (var q in questions.Where(q => q.Points < 0))
+            problems.Add($"cell {q.Cell.Number} (question '{q.Id}'): points {q.Points}: expected 0 or more.");
         foreach (var c in doc.Cells.Where(c => CheckId(c) is { } id && exercises.All(e => e.Id != id)))
             problems.Add($"cell {c.Number}: check '{CheckId(c)}' has no exercise cell before it.");
         return problems;

@@ -34,6 +34,12 @@ public static class GradeReport
             ["score"] = g.Score,
             ["max"] = g.Max,
             ["exercises"] = exercises,
+            ["questions"] = new JsonArray(g.Questions.Select(q => (JsonNode?)new JsonObject
+            {
+                ["question"] = q.Question, ["points"] = q.Points, ["max"] = q.Max, ["status"] = q.Points == null ? "pending" : "scored",
+                ["answer"] = q.Answer, ["comment"] = q.Comment,
+            }).ToArray()),
+            ["pending"] = g.Pending,
             ["notes"] = new JsonArray(g.Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["run"] = new JsonObject
             {
@@ -49,7 +55,7 @@ public static class GradeReport
     public static string Markdown(SubmissionGrade g)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"## {g.Notebook}: {g.Score} / {g.Max} points");
+        sb.AppendLine($"## {g.Notebook}: {g.Score} / {g.Max} points" + (g.Pending > 0 ? $" ({g.Pending} written answer{(g.Pending == 1 ? "" : "s")} still to be scored)" : ""));
         sb.AppendLine();
         if (g.Rejected != null)
         {
@@ -64,6 +70,19 @@ public static class GradeReport
         {
             sb.AppendLine();
             foreach (var n in g.Notes) sb.AppendLine($"- Note: {Cell(n)}");
+        }
+        if (g.Questions.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("### Written answers");
+            foreach (var q in g.Questions)
+            {
+                sb.AppendLine();
+                sb.AppendLine($"**`{q.Question}`: {(q.Points is { } p ? $"{p} / {q.Max}" : $"– / {q.Max} (waiting for the instructor's score)")}**");
+                sb.AppendLine();
+                sb.AppendLine(q.Answer.Length == 0 ? "> _(no answer)_" : string.Join("\n", q.Answer.Split('\n').Select(l => "> " + l.TrimEnd('\r'))));
+                if (!string.IsNullOrWhiteSpace(q.Comment)) { sb.AppendLine(); sb.AppendLine($"Instructor: {q.Comment}"); }
+            }
         }
         if (g.Stopped != null)
         {
@@ -82,10 +101,11 @@ public static class GradeReport
     {
         var suite = new XElement("testsuite",
             new XAttribute("name", $"{g.Student}.{g.Notebook}"),
-            new XAttribute("tests", Math.Max(1, g.Exercises.Count)),
+            new XAttribute("tests", Math.Max(1, g.Exercises.Count + g.Questions.Count)),
             new XAttribute("failures", g.Exercises.Count(e => !e.Passed)),
             new XAttribute("errors", g.Rejected != null ? 1 : 0),
-            new XAttribute("time", g.ElapsedSeconds.ToString("0.###", CultureInfo.InvariantCulture)));
+            new XAttribute("time", g.ElapsedSeconds.ToString("0.###", CultureInfo.InvariantCulture)),
+            new XAttribute("skipped", g.Pending));
         if (g.Rejected != null)
             suite.Add(new XElement("testcase", new XAttribute("classname", g.Notebook), new XAttribute("name", "submission"),
                 new XElement("error", new XAttribute("message", g.Rejected))));
@@ -93,6 +113,12 @@ public static class GradeReport
         {
             var tc = new XElement("testcase", new XAttribute("classname", g.Notebook), new XAttribute("name", $"{e.Exercise} ({e.Max} points)"));
             if (!e.Passed) tc.Add(new XElement("failure", new XAttribute("message", e.Message), e.Message));
+            suite.Add(tc);
+        }
+        foreach (var q in g.Questions)
+        {
+            var tc = new XElement("testcase", new XAttribute("classname", g.Notebook), new XAttribute("name", $"question {q.Question} ({q.Max} points)"));
+            tc.Add(q.Points is { } p ? new XElement("system-out", $"{p} / {q.Max} points") : new XElement("skipped", new XAttribute("message", "waiting for the instructor's score")));
             suite.Add(tc);
         }
         var doc = new XDocument(new XDeclaration("1.0", "utf-8", null), new XElement("testsuites", suite));

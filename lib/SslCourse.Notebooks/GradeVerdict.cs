@@ -48,14 +48,28 @@ public static class GradeVerdict
             case "true":
                 return v.Truth == true ? null : s.Error ?? "the condition does not hold.";
             case "decreases":
-                if (v.Values is not { Length: >= 2 } losses) return "expected at least two losses.";
-                if (losses.Any(l => !double.IsFinite(l))) return "expected a finite loss at every step.";
-                int quarter = Math.Max(1, losses.Length / 4);
-                double last = losses.Skip(losses.Length - quarter).Average();
-                return last < losses[0] ? null : $"expected the loss to decrease, but it went from {Num(losses[0])} to {Num(last)}.";
+                return LossFailure(v.Values);
+            case "learns":
+                // The random initialisations' scores come from the grader's own run (the check's code, not the student's).
+                if (r.Reference?.Values is not { Length: > 0 } random) return "the grader has no random-initialisation scores for this part (instructor error).";
+                if (LossFailure(v.Values) is { } lossFailure) return lossFailure;
+                if (v.Score is not { } trained || !double.IsFinite(trained)) return "the trained model's score could not be read.";
+                double best = random.Max(), margin = Math.Max(r.Atol, best - random.Min());
+                return trained > best + margin ? null
+                    : $"the trained model scores {Num(trained)}, but random initialisations score up to {Num(best)}; it must beat them by more than {Num(margin)}.";
             default:
                 return $"unknown check kind '{r.Kind}' (instructor error).";
         }
+    }
+
+    /// <summary>Null when there are at least two losses, all finite, and the mean of the last quarter is below the first.</summary>
+    static string? LossFailure(double[]? values)
+    {
+        if (values is not { Length: >= 2 } losses) return "expected at least two losses.";
+        if (losses.Any(l => !double.IsFinite(l))) return "expected a finite loss at every step.";
+        int quarter = Math.Max(1, losses.Length / 4);
+        double last = losses.Skip(losses.Length - quarter).Average();
+        return last < losses[0] ? null : $"expected the loss to decrease, but it went from {Num(losses[0])} to {Num(last)}.";
     }
 
     /// <summary><c>|a - b| &lt;= atol + rtol·|b|</c> everywhere, NaN only where the reference is NaN.</summary>

@@ -34,6 +34,9 @@ public sealed record GradeOptions
     public string? NuGetPackages { get; init; }
     /// <summary>Further read-only paths (e.g. the verified native-library cache).</summary>
     public IReadOnlyList<SandboxMount> Mounts { get; init; } = [];
+    /// <summary>Reads each solution before it runs (see <see cref="SolutionVerdicts"/>); a rejected solution scores 0
+    /// with the analysis's message, whatever its check reports.</summary>
+    public SolutionCheck? SolutionCheck { get; init; }
     /// <summary>Placeholder for the worker's view of <see cref="AppDir"/> in <see cref="WorkerCommand"/>.</summary>
     public const string AppDirToken = "{app}";
 }
@@ -50,10 +53,14 @@ public sealed record SubmissionGrade(
     IReadOnlyList<ExerciseGrade> Exercises, IReadOnlyList<string> Notes, IReadOnlyList<CellProblem> FailedCells,
     bool Completed, string? Stopped, double ElapsedSeconds, string? Rejected)
 {
-    /// <summary>Points earned.</summary>
-    public int Score => Exercises.Sum(e => e.Points);
-    /// <summary>Points available.</summary>
-    public int Max => Exercises.Sum(e => e.Max);
+    /// <summary>The written questions (scored by hand: see <see cref="ManualScores"/>).</summary>
+    public IReadOnlyList<QuestionGrade> Questions { get; init; } = [];
+    /// <summary>Points earned (exercises, plus the written questions scored so far).</summary>
+    public int Score => Exercises.Sum(e => e.Points) + Questions.Sum(q => q.Points ?? 0);
+    /// <summary>Points available (exercises and written questions).</summary>
+    public int Max => Exercises.Sum(e => e.Max) + Questions.Sum(q => q.Max);
+    /// <summary>Written questions still waiting for the instructor's score.</summary>
+    public int Pending => Questions.Count(q => q.Points == null);
 }
 
 /// <summary>The grader's own evidence for one source notebook: every check part's kind, tolerances and reference
@@ -106,10 +113,12 @@ public static class Grader
         while (true)
         {
             var assembled = GradeAssembly.Assemble(source, submission, disabled.Keys.ToHashSet());
+            var analysisNotes = new List<string>();
+            var verdicts = SolutionVerdicts.Of(assembled, submission, options.SolutionCheck, Path.GetDirectoryName(Path.GetFullPath(source.Path))!, analysisNotes);
             // The instructor's own code (e.g. the source graded as a submission) runs exactly as in the reference run.
             var outcome = disabled.Count == 0 && assembled.Notebook.ToJson() == references.Notebook ? references.Outcome
                 : await GradeRun.RunAsync(assembled.Notebook, [Path.GetDirectoryName(Path.GetFullPath(source.Path))!, Path.GetDirectoryName(Path.GetFullPath(submission.Path))!], options, log);
-            var grades = Score(assembled, outcome, references, disabled);
+            var grades = Score(assembled, outcome, references, disabled, verdicts);
             var culprit = outcome.Stopped != null ? ExerciseAt(assembled, outcome.LastStarted) : null;
             // Run again only when checks of other exercises were lost with it.
             bool unreached = culprit != null && grades.Any(g => g.Exercise != culprit.Id && !g.Passed && g.Message.Contains("was not reached", StringComparison.Ordinal));
@@ -119,9 +128,9 @@ public static class Grader
                 log?.WriteLine($"  run stopped in exercise '{culprit.Id}' ({outcome.Stopped}); running again with it stubbed out");
                 continue;
             }
-            var notes = assembled.Notes.Concat(outcome.Warnings).ToList();
+            var notes = assembled.Notes.Concat(analysisNotes).Concat(outcome.Warnings).ToList();
             return new SubmissionGrade(submission.Path, student, notebook, source.Path, grades, notes, outcome.FailedCells,
-                outcome.Done, outcome.Stopped, watch.Elapsed.TotalSeconds, null);
+                outcome.Done, outcome.Stopped, watch.Elapsed.TotalSeconds, null) { Questions = ManualScores.Collect(source, submission) };
         }
     }
 
@@ -129,13 +138,14 @@ public static class Grader
     static Exercise? ExerciseAt(AssembledNotebook a, int cell) =>
         a.Exercises.FirstOrDefault(e => e.Cell.Number == cell || e.CheckCell?.Number == cell);
 
-    static List<ExerciseGrade> Score(AssembledNotebook a, WorkerOutcome outcome, GradeReferences references, IReadOnlyDictionary<string, string> disabled)
+    static List<ExerciseGrade> Score(AssembledNotebook a, WorkerOutcome outcome, GradeReferences references, IReadOnlyDictionary<string, string> disabled, IReadOnlyDictionary<string, string> verdicts)
     {
         var grades = new List<ExerciseGrade>();
         foreach (var e in a.Exercises)
         {
             ExerciseGrade Fail(string message) => new(e.Id, 0, e.Points, false, $"✗ {e.Id}: {message}");
             if (a.Missing.Contains(e.Id)) { grades.Add(Fail("the submission has no exercise cell for it (deleted, or its header and metadata changed); 0 points.")); continue; }
+            if (verdicts.TryGetValue(e.Id, out var verdict)) { grades.Add(Fail(verdict)); continue; }
             if (disabled.TryGetValue(e.Id, out var why)) { grades.Add(Fail($"grading was stopped inside this exercise: {why}.")); continue; }
             if (e.CheckCell == null || !references.Parts.TryGetValue(e.CheckCell.Number, out var refs) || refs.Count == 0)
             {

@@ -10,4 +10,4 @@ public sealed record PartEvidence(string Exercise, int Part, string What, string
     EvidenceData? Student, EvidenceData? Reference, string? Error, string? Hint);
 
 /// <summary>A compared value in plain data (see <c>SslCourse.Exercises.EvidenceValue</c>).</summary>
-public sealed record EvidenceData(long[]? Shape = null, string? Dtype = null, double[]? Values = null, string[]? Items = null, bool? Truth = null);
+public sealed record EvidenceData(long[]? Shape = null, string? Dtype = null, double[]? Values = null, string[]? Items = null, bool? Truth = null, double? Score = null);

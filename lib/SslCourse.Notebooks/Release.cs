@@ -2,7 +2,8 @@ namespace SslCourse.Notebooks;
 
 /// <summary>
 /// Makes the student copy of a notebook: the code between the solution markers of every exercise cell becomes a
-/// stub that throws <see cref="NotImplementedException"/> naming the exercise; outputs are cleared; everything else
+/// stub that throws <see cref="NotImplementedException"/> naming the exercise; every answer cell of a written question
+/// is emptied (a model answer in the instructor's copy never reaches students); outputs are cleared; everything else
 /// (check cells, metadata, ids, narrative) is kept as it is.
 /// </summary>
 public static class Release
@@ -18,6 +19,8 @@ public static class Release
         copy.ClearOutputs();
         foreach (var e in ExerciseFormat.Exercises(copy))
             e.Cell.Source = StubOut(e.Cell.Source, e.Id, e.Title);
+        foreach (var q in ExerciseFormat.Questions(copy))
+            q.Cell.Source = "";
         return copy;
     }
 

@@ -15,6 +15,8 @@ public sealed class CheckBuilder
     readonly string _exercise;
     readonly List<(string What, Func<string?> Run)> _parts = [];
     readonly List<string?> _hints = [];
+    readonly List<string> _forbidden = [];
+    bool _vectorised;
 
     internal CheckBuilder(string exercise) => _exercise = exercise;
 
@@ -110,29 +112,106 @@ public sealed class CheckBuilder
         return Add(what, hint, () =>
         {
             var losses = new List<double>(steps);
-            for (int i = 0; i < steps; i++)
-            {
-                if (!Call(step, out var loss, out var error))
-                {
-                    Evidence(index, "decreases", 0, 0, null, null, $"at step {i + 1} of {steps}: {error}");
-                    return $"at step {i + 1} of {steps}: {error}";
-                }
-                losses.Add(loss);
-                if (!double.IsFinite(loss)) break;
-            }
-            Evidence(index, "decreases", 0, 0, new EvidenceValue([losses.Count], "float64", losses.ToArray()), null, null);
-            if (!double.IsFinite(losses[^1])) return $"expected a finite loss, got {Num(losses[^1])} at step {losses.Count} of {steps}.";
-            int quarter = Math.Max(1, steps / 4);
-            double last = losses.Skip(steps - quarter).Average();
-            return last < losses[0] ? null
-                : $"expected the loss to decrease over {steps} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
+            var failure = Train(step, steps, losses, out bool threw);
+            Evidence(index, "decreases", 0, 0, threw ? null : new EvidenceValue([losses.Count], "float64", losses.ToArray()), null, threw ? failure : null);
+            return failure;
         });
     }
 
-    /// <summary>Runs the parts in order and returns the check's result (the check cell's value). Never throws.</summary>
+    /// <summary>Calls <paramref name="step"/> up to <paramref name="steps"/> times, collecting the losses (up to the
+    /// first that is not finite); null when every loss is finite and the mean of the last quarter is below the first
+    /// loss, else what went wrong (<paramref name="threw"/>: the step itself failed).</summary>
+    static string? Train(Func<double> step, int steps, List<double> losses, out bool threw)
+    {
+        threw = false;
+        for (int i = 0; i < steps; i++)
+        {
+            if (!Call(step, out var loss, out var error)) { threw = true; return $"at step {i + 1} of {steps}: {error}"; }
+            losses.Add(loss);
+            if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
+        }
+        int quarter = Math.Max(1, steps / 4);
+        double last = losses.Skip(steps - quarter).Average();
+        return last < losses[0] ? null
+            : $"expected the loss to decrease over {steps} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
+    }
+
+    /// <summary>An assemble-and-train part: scores <paramref name="randomScores"/> (the same model freshly initialised
+    /// with a few seeds, before any training; the first seed is the one trained), then calls <paramref name="step"/>
+    /// <paramref name="steps"/> times (one training step each, returning the loss), then <paramref name="score"/> (the
+    /// trained model's score, e.g. held-out accuracy, higher is better). Passes when every loss is finite, the mean of
+    /// the last quarter is below the first loss, and the score beats the best random score by more than the spread of
+    /// the random scores (max - min) and at least <paramref name="minMargin"/>. Deterministic when the caller seeds.
+    /// A grader decides it from the losses and the score against the random scores of its own reference run.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is below 2 or the margin is negative.</exception>
+    public CheckBuilder Learns(string what, Func<IReadOnlyList<double>> randomScores, Func<double> step, int steps, Func<double> score, double minMargin = 0.05, string? hint = null)
+    {
+        Validate(what, step, score);
+        ArgumentNullException.ThrowIfNull(randomScores);
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps = {steps}: expected at least 2 training steps.");
+        if (!(minMargin >= 0)) throw new ArgumentOutOfRangeException(nameof(minMargin), minMargin, $"minMargin = {minMargin}: expected a margin ≥ 0.");
+        int index = _parts.Count;
+        return Add(what, hint, () =>
+        {
+            string? Report(string? failure, EvidenceValue? student, EvidenceValue? reference, string? error)
+            {
+                Evidence(index, "learns", 0, minMargin, student, reference, error);
+                return failure;
+            }
+            if (!Call(randomScores, out var random, out var rError)) return Report(ReferenceFailed(rError!), null, null, ReferenceFailed(rError!));
+            if (random is not { Count: > 0 } || random.Any(r => !double.IsFinite(r)))
+                return Report("the random baseline gave no finite score (instructor error).", null, null, "the random baseline gave no finite score (instructor error).");
+            var baseline = new EvidenceValue([random.Count], "float64", random.ToArray());
+            var losses = new List<double>(steps);
+            var failure = Train(step, steps, losses, out bool threw);
+            if (threw) return Report(failure, null, baseline, failure);
+            if (failure != null) return Report(failure, new EvidenceValue([losses.Count], "float64", losses.ToArray()), baseline, null);
+            if (!Call(score, out var trained, out var sError))
+                return Report($"after training, scoring the model failed: {sError}", null, baseline, $"after training, scoring the model failed: {sError}");
+            Report(null, new EvidenceValue([losses.Count], "float64", losses.ToArray(), Score: trained), baseline, null);
+            int quarter = Math.Max(1, steps / 4);
+            double first = losses[0], last = losses.Skip(steps - quarter).Average();
+            double best = random.Max(), margin = Math.Max(minMargin, best - random.Min());
+            return trained > best + margin ? null
+                : $"after {steps} steps (loss {Num(first)} -> {Num(last)}) the trained model scores {Num(trained)}, but random initialisations score up to " +
+                  $"{Num(best)} ({string.Join(", ", random.Select(Num))}); it must beat them by more than {Num(margin)}.";
+        });
+    }
+
+    /// <summary>Declares the exercise's reference(s): namespaces, types or members (fully qualified, without
+    /// <c>global::</c>) the solution may not use. <see cref="Done"/> reads the solution with <see cref="SolutionAnalyzer"/>
+    /// and fails with "your solution calls X, the reference implementation: write it yourself" when it binds to one
+    /// (through an alias, <c>using static</c>, a qualified name or a helper alike). <c>ssl-course grade</c> reads the
+    /// same list from the check cell's source, so write the names as string literals.</summary>
+    /// <exception cref="ArgumentException">A name is empty.</exception>
+    public CheckBuilder Forbid(params string[] symbols)
+    {
+        foreach (var s in symbols)
+        {
+            if (string.IsNullOrWhiteSpace(s)) throw new ArgumentException("a forbidden symbol is empty; expected e.g. \"SslCourse.Losses.NtXent\".", nameof(symbols));
+            _forbidden.Add(s.Trim().Replace("global::", ""));
+        }
+        return this;
+    }
+
+    /// <summary>Declares the exercise vectorised: its solution may not loop (for, foreach, while, do, goto, LINQ,
+    /// Parallel, recursion, nor call a helper that does), checked by <see cref="SolutionAnalyzer"/> on the syntax.</summary>
+    public CheckBuilder Vectorised()
+    {
+        _vectorised = true;
+        return this;
+    }
+
+    /// <summary>Runs the parts in order and returns the check's result (the check cell's value). Never throws.
+    /// First of all the solution itself is read (<see cref="KernelSolution"/>): a solution that uses its reference or
+    /// the deny-list of <see cref="SolutionAnalyzer"/> fails before any part runs.</summary>
     public CheckResult Done()
     {
         if (_parts.Count == 0) return new CheckResult(_exercise, false, $"✗ {_exercise}: this check has no parts (instructor error).");
+        string? violation;
+        try { violation = KernelSolution.Analyze(_exercise, new SolutionRules(_forbidden, _vectorised)); }
+        catch (Exception e) { violation = $"the solution could not be analysed ({Describe(e)})."; }
+        if (violation != null) return new CheckResult(_exercise, false, $"✗ {_exercise}: {violation}");
         CheckResult? first = null;
         foreach (var (what, run) in _parts)
         {

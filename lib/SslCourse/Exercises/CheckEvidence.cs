@@ -24,5 +24,6 @@ public sealed record CheckEvidence(string Exercise, int Part, string What, strin
 }
 
 /// <summary>A value a check part compared, in plain data: a tensor (shape, dtype, values as float64), a number
-/// (one value, empty shape), a list of items (their invariant text) or a truth value / loss list.</summary>
-public sealed record EvidenceValue(long[]? Shape = null, string? Dtype = null, double[]? Values = null, string[]? Items = null, bool? Truth = null);
+/// (one value, empty shape), a list of items (their invariant text), a truth value, or a loss list with the trained
+/// model's score (<see cref="Score"/>, for an assemble-and-train part).</summary>
+public sealed record EvidenceValue(long[]? Shape = null, string? Dtype = null, double[]? Values = null, string[]? Items = null, bool? Truth = null, double? Score = null);

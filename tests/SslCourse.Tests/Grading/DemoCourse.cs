@@ -81,9 +81,17 @@ public static class DemoCourse
     {
         var copy = nb.DeepClone().AsObject();
         var cell = CellById(copy, "ex-" + id);
-        cell["source"] = ExerciseFormat.ReplaceSolutions(cell["source"]!.GetValue<string>(), (_, indent) => indent + code.Replace("\n", "\n" + indent));
+        cell["source"] = ExerciseFormat.ReplaceSolutions(SourceOf(cell), (_, indent) => indent + code.Replace("\n", "\n" + indent));
         return copy;
     }
+
+    /// <summary>The code between the markers of exercise <paramref name="id"/> in <paramref name="nb"/> (one region).</summary>
+    public static string SolutionOf(JsonObject nb, string id) =>
+        string.Join("\n", ExerciseFormat.Solutions(SourceOf(CellById(nb, "ex-" + id)))![0].Split('\n').Select(l => l.Trim()));
+
+    /// <summary>A cell's source, stored as one string or (as the engine writes it) a list of lines.</summary>
+    static string SourceOf(JsonObject cell) =>
+        cell["source"] is JsonArray lines ? string.Concat(lines.Select(l => (string)l!)) : cell["source"]!.GetValue<string>();
 
     /// <summary>A copy with cell <paramref name="cellId"/>'s source replaced.</summary>
     public static JsonObject WithCellSource(JsonObject nb, string cellId, string source)

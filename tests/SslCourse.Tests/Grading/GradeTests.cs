@@ -85,7 +85,7 @@ public class GradeTests
         Score("prints").Should().Be(4, Why("prints"));
 
         Score("exits").Should().Be(4, Why("exits"));
-        Ex("exits")["double"].Message.Should().Contain("exited with code 0");
+        Ex("exits")["double"].Message.Should().Contain("System.Environment.Exit (ending the process)", "the solution analysis rejects it before its check");
         Score("loops").Should().Be(3, Why("loops"));
         Ex("loops")["sumsq"].Message.Should().Contain("time limit");
         Score("allocates").Should().Be(5, Why("allocates"));

@@ -37,7 +37,8 @@ public static class NotebookHonesty
         ((bool)source["run"]!["completed"]!).Should().BeTrue($"the source {name} must run to its end ({source["run"]!["stopped"]})");
         foreach (var e in Exercises(source))
             ((bool)e["passed"]!).Should().BeTrue($"{name}, exercise '{e["exercise"]}': the solution in the source must pass its check, but: {e["message"]}");
-        ((int)source["score"]!).Should().Be((int)source["max"]!, $"the source {name} must get full marks");
+        ((int)source["score"]!).Should().Be((int)source["max"]! - QuestionPoints(source), $"the source {name} must get full marks for its exercises (written answers wait for the instructor)");
+        ((int?)source["pending"] ?? 0).Should().Be(Questions(source).Count(), "no written answer is scored before the instructor scores it");
 
         FailedCells(student).Should().BeEmpty($"every code cell of the released {name} must still run (later cells use the library)");
         ((bool)student["run"]!["completed"]!).Should().BeTrue($"the released {name} must run to its end ({student["run"]!["stopped"]})");
@@ -63,6 +64,10 @@ public static class NotebookHonesty
         File.Exists(json).Should().BeTrue($"grade writes {json}");
         return JsonNode.Parse(File.ReadAllText(json))!.AsObject();
     }
+
+    static IEnumerable<JsonNode> Questions(JsonObject result) => (result["questions"] as JsonArray ?? []).Select(q => q!);
+
+    static int QuestionPoints(JsonObject result) => Questions(result).Sum(q => (int)q["max"]!);
 
     static IEnumerable<JsonNode> Exercises(JsonObject result) => result["exercises"]!.AsArray().Select(e => e!);
 

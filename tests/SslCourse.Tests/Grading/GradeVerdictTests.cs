@@ -83,6 +83,21 @@ public class GradeVerdictTests
     }
 
     [Fact]
+    public void An_assemble_and_train_part_beats_the_reference_runs_random_scores_not_the_students()
+    {
+        // The grader's run scored three random initialisations 0.25, 0.28 and 0.30: spread 0.05, minimum margin 0.05.
+        PartEvidence[] refs = [Ref(0, "learns", new EvidenceData([3], "float64", [0.25, 0.28, 0.30]), rtol: 0, atol: 0.05)];
+        PartEvidence Trained(double score, params double[] losses) =>
+            new("double", 0, "x", "learns", 0, 0, new EvidenceData([losses.Length], "float64", losses, Score: score), new EvidenceData([3], "float64", [0.0, 0.0, 0.0]), null, null);
+        GradeVerdict.Failure(refs, new Dictionary<int, PartEvidence> { [0] = Trained(0.36, 2.0, 1.5, 1.2, 1.0) }).Should().BeNull();
+        // The student's own "random scores" (zeros) are ignored: 0.34 does not beat 0.30 by more than 0.05.
+        GradeVerdict.Failure(refs, new Dictionary<int, PartEvidence> { [0] = Trained(0.34, 2.0, 1.5, 1.2, 1.0) }).Should().Contain("random initialisations score up to 0.3");
+        GradeVerdict.Failure(refs, new Dictionary<int, PartEvidence> { [0] = Trained(0.9, 1.0, 1.5, 1.2, 1.1) }).Should().Contain("expected the loss to decrease");
+        GradeVerdict.Failure(refs, new Dictionary<int, PartEvidence> { [0] = Student(0, new EvidenceData([4], "float64", [2.0, 1.5, 1.2, 1.0])) }).Should().Contain("score could not be read");
+        GradeVerdict.Failure([Ref(0, "learns", null)], new Dictionary<int, PartEvidence> { [0] = Trained(0.9, 2.0, 1.0) }).Should().Contain("instructor error");
+    }
+
+    [Fact]
     public void The_channel_carries_records_through_other_output_and_rejects_junk()
     {
         var stream = new MemoryStream();

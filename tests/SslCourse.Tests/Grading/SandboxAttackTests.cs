@@ -141,14 +141,17 @@ public class SandboxAttackTests(AttackRun run) : IClassFixture<AttackRun>
     public void Forged_records_earn_nothing_the_students_values_do_not()
     {
         run.Score("forges").Should().Be(4, run.Why("forges"));
-        run.Message("forges", "double").Should().Contain("values differ");
+        // Two layers stop it: the solution analysis names the stream it opens (before it runs), and the verdict from
+        // evidence (GradeVerdictTests: forged evidence passes only with the right values) would reject its values.
+        run.Message("forges", "double").Should().Contain("your solution uses System.Console.OpenStandardOutput");
     }
 
     [Fact]
     public void A_formatter_that_flips_the_result_after_the_check_earns_nothing()
     {
         run.Score("formatter").Should().Be(4, run.Why("formatter"));
-        run.Message("formatter", "double").Should().Contain("values differ from the grader's reference");
+        // The analysis rejects the formatter registration before the code runs; the verdict from evidence would too.
+        run.Message("formatter", "double").Should().Contain("your solution uses Microsoft.DotNet.Interactive.Formatting.Formatter.Register");
     }
 
     [Fact]

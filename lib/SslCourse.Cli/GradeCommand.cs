@@ -20,9 +20,10 @@ public static class GradeCommand
         var memory = Options.Integer("memory", "Memory limit of a submission's process in MB, at least 256 [default: 4096].", "MB", 256, "expected a number of megabytes, at least 256");
         var student = Options.Text("student", "The student's name in the results [default: the file or folder name].", "NAME");
         var noSandbox = Options.Flag("no-sandbox", "Run submissions without the bubblewrap sandbox (not for official grading: a submission could then read or change other files).");
+        var noAnalysis = Options.Flag("no-solution-analysis", "Do not read the solutions before running them (the check cells still do, in the sandbox): for testing the sandbox alone, not for official grading.");
         var manual = Options.Text("manual", "Merge the instructor's scores of written answers (the manual-scores.json grade wrote, with \"points\" filled in) into the results in --out.", "FILE");
         var classOptions = ClassGradeCommand.CreateOptions();
-        Symbol[] symbols = [submission, source, outDir, budget, cellTimeout, timeout, memory, student, noSandbox, manual, .. classOptions.All];
+        Symbol[] symbols = [submission, source, outDir, budget, cellTimeout, timeout, memory, student, noSandbox, noAnalysis, manual, .. classOptions.All];
         return Options.Verb("grade", "Grade submissions against the source notebooks, each run in its own bubblewrap sandbox; writes JSON, Markdown and JUnit per submission and grades.csv for a folder. " +
             "Written answers: --manual SCORES.json --out DIR merges the instructor's scores. A class: --plan ROSTER, --checkout ROSTER --deadline ISO --into DIR, --roster ROSTER --repos DIR --source NB --out DIR, --merge FOLDER... --out DIR.", parse =>
         {
@@ -40,7 +41,7 @@ public static class GradeCommand
             return GradeAsync(parse.GetValue(submission) ?? [], parse.GetValue(source), parse.GetValue(outDir), b, parse.GetValue(student),
                 TimeSpan.FromSeconds(parse.GetValue(cellTimeout) ?? (b == "smoke" ? 120 : 900)),
                 TimeSpan.FromSeconds(parse.GetValue(timeout) ?? (b == "smoke" ? 600 : 3600)),
-                parse.GetValue(memory) ?? 4096, parse.GetValue(noSandbox));
+                parse.GetValue(memory) ?? 4096, parse.GetValue(noSandbox), parse.GetValue(noAnalysis));
         }, symbols);
     }
 
@@ -52,7 +53,7 @@ public static class GradeCommand
     public static Task<int> RunAsync(string[] argv) => Cli.MainAsync(["grade", .. argv]);
 
     static async Task<int> GradeAsync(string[] positional, string? sourcePath, string? outFolder, string budget, string? studentName,
-        TimeSpan cellTimeout, TimeSpan notebookTimeout, long memoryMb, bool noSandbox)
+        TimeSpan cellTimeout, TimeSpan notebookTimeout, long memoryMb, bool noSandbox, bool noAnalysis)
     {
         if (positional.Length != 1) throw new UsageException("expected one submission (.ipynb file or folder of submissions), then --source.");
         if (sourcePath == null) throw new UsageException("--source is required: the instructor's notebook or folder of notebooks.");
@@ -70,7 +71,10 @@ public static class GradeCommand
         if (studentName is { Length: > 0 } who) submissions = submissions.Select(x => x with { Student = who }).ToList();
         if (submissions.Count == 0 && refused.Count == 0) throw new UsageException($"{target}: folder holds no .ipynb submissions (at its top level or one folder down).");
 
-        var options = MakeOptions(budget, cellTimeout, notebookTimeout, memoryMb, noSandbox, out var sandboxProblem);
+        var options = MakeOptions(budget, cellTimeout, notebookTimeout, memoryMb, noSandbox, out var sandboxProblem) with
+        {
+            SolutionCheck = noAnalysis ? null : SslCourse.Exercises.SolutionAnalyzer.AnalyzeCells,
+        };
         if (sandboxProblem != null)
         {
             Console.Error.WriteLine($"ssl-course grade: cannot make a sandbox for the submissions: {sandboxProblem}; {Bubblewrap.InstallHint}.");
@@ -227,7 +231,6 @@ public static class GradeCommand
             WorkerCommand = [dotnet, Path.Combine(GradeOptions.AppDirToken, "ssl-course.dll"), "grade-worker"],
             AppDir = app,
             ResultType = typeof(SslCourse.Exercises.CheckResult).FullName!,
-            SolutionCheck = SslCourse.Exercises.SolutionAnalyzer.AnalyzeCells,
             Sandboxed = sandboxed,
             Bwrap = bwrap,
             DotnetRoot = dotnetRoot,

@@ -5,15 +5,16 @@ using System.Text.Json.Nodes;
 
 namespace SslCourse.Notebooks.ClassGrading;
 
-/// <summary>The points of one exercise in one result file.</summary>
-public sealed record ExercisePoints(string Exercise, int Points, int Max, bool Passed);
+/// <summary>The points of one exercise or written question (<c>question:id</c>) in one result file; null points: a
+/// written answer still waiting for the instructor's score (<c>grade --manual</c>).</summary>
+public sealed record ExercisePoints(string Exercise, int? Points, int Max, bool Passed);
 
 /// <summary>One student's result for one notebook, as read from a grade file (<see cref="GradeReport.Schema"/>).</summary>
 public sealed record NotebookResult(string File, string Student, string Notebook, string Status, string? Error, IReadOnlyList<ExercisePoints> Exercises)
 {
     /// <summary>What makes two results the same grade: status, error and every exercise's points (not timings or paths).</summary>
     public string Fingerprint => $"{Status}|{Error}|" + string.Join(";", Exercises.Select(e => $"{e.Exercise}:{e.Points}/{e.Max}:{e.Passed}"));
-    public int Score => Exercises.Sum(e => e.Points);
+    public int Score => Exercises.Sum(e => e.Points ?? 0);
 }
 
 /// <summary>The class grades and summary that <see cref="ResultsMerge.Merge"/> produced.</summary>
@@ -99,7 +100,7 @@ public static class ResultsMerge
         {
             var points = new List<int?>();
             foreach (var c in columns)
-                points.Add(results.TryGetValue((student, c.Notebook), out var r) ? r.Exercises.FirstOrDefault(e => e.Exercise == c.Exercise)?.Points ?? 0 : null);
+                points.Add(results.TryGetValue((student, c.Notebook), out var r) ? (r.Exercises.FirstOrDefault(e => e.Exercise == c.Exercise) is { } ep ? ep.Points : 0) : null);
             var passed = columns.Select(c => results.TryGetValue((student, c.Notebook), out var r) && (r.Exercises.FirstOrDefault(e => e.Exercise == c.Exercise)?.Passed ?? false)).ToList();
             var checkout = checkouts.TryGetValue(student, out var co) ? co.Record : null;
             rows.Add(new StudentRow(student, checkout, points, passed, Notes(student, checkout, notebooks, results)));
@@ -149,6 +150,8 @@ public static class ResultsMerge
         var missing = notebooks.Where(n => !results.ContainsKey((student, n))).ToList();
         if (missing.Count > 0) notes.Add("not submitted: " + string.Join(", ", missing));
         foreach (var r in mine.Where(r => r.Status != "graded")) notes.Add($"{r.Notebook} not graded: {r.Error}");
+        int pending = mine.Sum(r => r.Exercises.Count(e => e.Points == null));
+        if (pending > 0) notes.Add($"{pending} written answer(s) not yet scored");
         return notes;
     }
 
@@ -218,6 +221,17 @@ public static class ResultsMerge
                 throw new NotebookFormatException($"{file}: an exercise entry lacks exercise, points, max or passed.");
             exercises.Add(new ExercisePoints(x["exercise"]!.GetValue<string>(), x["points"]!.GetValue<int>(), x["max"]!.GetValue<int>(), passed));
         }
+        // Written questions (optional: results of notebooks without questions have none): one column each.
+        if (o["questions"] is JsonArray questions)
+            foreach (var q in questions)
+            {
+                if (q is not JsonObject x || x["question"]?.GetValueKind() != JsonValueKind.String || x["max"]?.GetValueKind() != JsonValueKind.Number
+                    || x["points"]?.GetValueKind() is not (JsonValueKind.Number or JsonValueKind.Null or null))
+                    throw new NotebookFormatException($"{file}: a question entry lacks question, points (a number or null) or max.");
+                int? points = x["points"]?.GetValueKind() == JsonValueKind.Number ? x["points"]!.GetValue<int>() : null;
+                int max = x["max"]!.GetValue<int>();
+                exercises.Add(new ExercisePoints(GradesCsv.QuestionColumn + x["question"]!.GetValue<string>(), points, max, points == max));
+            }
         var error = o["error"] is JsonValue ev && ev.TryGetValue<string>(out var err) ? err : null;
         return new NotebookResult(file, Str("student"), Str("notebook"), Str("status"), error, exercises);
     }

@@ -211,7 +211,17 @@ public sealed class CheckBuilder
         string? violation;
         try { violation = KernelSolution.Analyze(_exercise, new SolutionRules(_forbidden, _vectorised)); }
         catch (Exception e) { violation = $"the solution could not be analysed ({Describe(e)})."; }
-        if (violation != null) return new CheckResult(_exercise, false, $"✗ {_exercise}: {violation}");
+        if (violation != null)
+        {
+            // A grader collecting evidence still gets every part: it decides outside the sandbox, with its own analysis.
+            if (CheckEvidence.Sink != null)
+                foreach (var (_, run) in _parts)
+                {
+                    try { run(); }
+                    catch (Exception) { /* reported through the evidence of the part, or its absence */ }
+                }
+            return new CheckResult(_exercise, false, $"✗ {_exercise}: {violation}");
+        }
         CheckResult? first = null;
         foreach (var (what, run) in _parts)
         {

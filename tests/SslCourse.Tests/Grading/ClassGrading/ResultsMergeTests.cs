@@ -45,6 +45,20 @@ public class ResultsMergeTests
     }
 
     [Fact]
+    public void Written_questions_become_columns_empty_while_waiting_for_their_score()
+    {
+        var scored = Grade("alice", "demo", [2, 3, 1]) with { Questions = [new QuestionGrade("q1", 1, "my answer", 1), new QuestionGrade("q2", 1, "", 0)] };
+        var pending = Grade("bob", "demo", [2, 0, 1]) with { Questions = [new QuestionGrade("q1", 1, "an answer"), new QuestionGrade("q2", 1, "another", 1)] };
+        var merged = ResultsMerge.Merge([Folder(scored, pending)]);
+
+        merged.Csv.Split('\n').Should().Equal(
+            "student,commit,demo/double,demo/sumsq,demo/evens,demo/question:q1,demo/question:q2,total,max,notes",
+            "alice,,2,3,1,1,0,7,8,",
+            "bob,,2,0,1,,1,4,8,1 written answer(s) not yet scored",
+            "");
+    }
+
+    [Fact]
     public void Merge_is_deterministic_and_idempotent_whatever_the_folder_order()
     {
         var a = Folder(Grade("bob", "demo", [2, 3, 1]));

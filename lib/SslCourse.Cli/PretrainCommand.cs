@@ -58,7 +58,7 @@ public static class PretrainCommand
                 Method = m,
                 Dataset = parse.GetValue(dataset)!,
                 Minutes = parse.GetValue(minutes),
-                Steps = parse.GetValue(steps),
+                Steps = parse.GetValue(steps) ?? 0,
                 Seed = parse.GetValue(seed) ?? 0,
                 Images = parse.GetValue(images) ?? defaults.Images,
                 BatchSize = parse.GetValue(batch) ?? defaults.BatchSize,
@@ -74,11 +74,11 @@ public static class PretrainCommand
 
     static int Pretrain(PretrainOptions options, string? outFolder, string? tag)
     {
-        var (method, dataset, minutes, steps, seed) = (options.Method, options.Dataset, options.Minutes, options.Steps, options.Seed);
+        var (method, dataset, minutes, steps, seed) = (options.Method, options.Dataset, options.Minutes, options.Steps > 0 ? options.Steps : (int?)null, options.Seed);
         var outDir = Path.GetFullPath(outFolder ?? Path.Combine("data", "checkpoints"));
         var path = Path.Combine(outDir, $"{method}-{dataset}{(tag == null ? "" : "-" + tag)}.pt");
 
-        Course.Init(seed);
+        Course.Init((int)seed);   // parsed as an int
         Console.WriteLine($"ssl-course pretrain: {method} on {dataset}, budget {(minutes is { } m ? $"{m} min" : "")}{(minutes != null && steps != null ? " / " : "")}{(steps is { } st ? $"{st} steps" : "")}, seed {seed}, {TorchSharp.torch.get_num_threads()} thread(s) -> {path}");
         PretrainResult result;
         try { result = Pretrainer.Run(options); }

@@ -102,7 +102,7 @@ public static class Course
         Init(seed);
         SkiaNative.Register();
         Display.Formatters.Register();
-        Exercises.CheckDisplay.Register();
+        Display.CheckDisplay.Register();
         Console.WriteLine(Describe());
     }
 

@@ -106,12 +106,12 @@ public sealed class AbBins
         using var scope = NewDisposeScope();
         var logp = inputsAreLogits ? logits.log_softmax(1) : logits.clamp_min(1e-12).log();
         var p = (logp / temperature).softmax(1);                                                             // [N, Q, H, W]
-        return einsum("nqhw,qc->nchw", p, Centres.to_type(p.dtype)).MoveToOuterDisposeScope();
+        return einsum("nqhw,qc->nchw", p, Centres.to(p.dtype, p.device)).MoveToOuterDisposeScope();
     }
 
     Tensor Distances(Tensor ab)
     {
         var x = ab.permute(0, 2, 3, 1).unsqueeze(-2);                                                       // [N, H, W, 1, 2]
-        return (x - Centres.to_type(ab.dtype)).pow(2).sum(-1);                                               // [N, H, W, Q]
+        return (x - Centres.to(ab.dtype, ab.device)).pow(2).sum(-1);                                               // [N, H, W, Q]
     }
 }

@@ -55,6 +55,6 @@ public sealed class ContextPairs
         using var scope = NewDisposeScope();
         var (labels, tops, lefts) = Sample(images.shape[0], images.shape[2], images.shape[3], generator);
         var patches = Patches.Extract(images, tops, lefts, Patch);                       // [N, 2, C, p, p]
-        return (patches[.., 0].contiguous().MoveToOuterDisposeScope(), patches[.., 1].contiguous().MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
+        return (patches[.., 0].contiguous().MoveToOuterDisposeScope(), patches[.., 1].contiguous().MoveToOuterDisposeScope(), labels.to(images.device).MoveToOuterDisposeScope());
     }
 }

@@ -51,7 +51,8 @@ public sealed class Jigsaw
         var (labels, tops, lefts) = Sample(images.shape[0], Math.Min(images.shape[2], images.shape[3]), generator);
         var tiles = Patches.Extract(images, tops, lefts, TileSize(Math.Min(images.shape[2], images.shape[3]))); // [N, 9, C, t, t]
         var table = tensor(Set.Permutations.SelectMany(p => p.Select(v => (long)v)).ToArray(), [Set.Count, Set.Length]);
-        var order = table.index_select(0, labels);                                       // [N, 9] source tile per position
+        labels = labels.to(images.device);                                               // beside the images (drawn on the CPU)
+        var order = table.to(images.device).index_select(0, labels);                     // [N, 9] source tile per position
         var shuffled = tiles.gather(1, order.view(order.shape[0], order.shape[1], 1, 1, 1).expand_as(tiles));
         return (shuffled.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
     }

@@ -10,9 +10,9 @@ internal static class Patches
     {
         using var scope = NewDisposeScope();
         long n = images.shape[0], c = images.shape[1], h = images.shape[2], w = images.shape[3], p = tops.shape[1];
-        var offs = arange(size, dtype: ScalarType.Int64);
-        var rows = tops.unsqueeze(-1) + offs;                                          // [N, P, S]
-        var cols = lefts.unsqueeze(-1) + offs;                                         // [N, P, S]
+        var offs = arange(size, dtype: ScalarType.Int64, device: images.device);      // indices beside the images
+        var rows = tops.to(images.device).unsqueeze(-1) + offs;                        // [N, P, S]
+        var cols = lefts.to(images.device).unsqueeze(-1) + offs;                       // [N, P, S]
         var x = images.unsqueeze(1).expand(n, p, c, h, w);                             // [N, P, C, H, W]
         var ri = rows.view(n, p, 1, size, 1).expand(n, p, c, size, w);
         x = x.gather(3, ri);                                                           // [N, P, C, S, W]

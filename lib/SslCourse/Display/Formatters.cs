@@ -61,10 +61,14 @@ public static class Formatters
     }
 
     /// <summary>A claim's verdict as a block: green when the run shows it, red when it does not.</summary>
-    public static string ClaimHtml(Claim c)
+    public static string ClaimHtml(Claim c) => VerdictHtml(c.Holds, c.ToString());
+
+    /// <summary>One line of verdict, the form that claims and checks share: <paramref name="text"/> (HTML-encoded) in
+    /// monospace with a bar on the left, green when <paramref name="passed"/>, red otherwise.</summary>
+    public static string VerdictHtml(bool passed, string text)
     {
-        var colour = c.Holds ? "#2e7d32" : "#c62828";
-        return $"<div style=\"font-family: monospace; padding: 2px 6px; border-left: 4px solid {colour}; color: {colour}\">{System.Net.WebUtility.HtmlEncode(c.ToString())}</div>";
+        var colour = passed ? "#2e7d32" : "#c62828";
+        return $"<div style=\"font-family: monospace; padding: 2px 6px; border-left: 4px solid {colour}; color: {colour}\">{System.Net.WebUtility.HtmlEncode(text)}</div>";
     }
 
     static void Png<T>() where T : IPngRenderable

@@ -17,7 +17,15 @@ public sealed record Measured(string Name, IReadOnlyList<double> Values)
     public double Mean => Values.Average();
 
     /// <summary>The sample standard deviation of the values (n − 1 in the denominator); 0 for one value.</summary>
-    public double Spread => Values.Count < 2 ? 0 : Math.Sqrt(Values.Sum(v => (v - Mean) * (v - Mean)) / (Values.Count - 1));
+    public double Spread
+    {
+        get
+        {
+            if (Values.Count < 2) return 0;
+            double mean = Mean;
+            return Math.Sqrt(Values.Sum(v => (v - mean) * (v - mean)) / (Values.Count - 1));
+        }
+    }
 
     /// <summary>How many repeats.</summary>
     public int Count => Values.Count;

@@ -1,31 +1,31 @@
 using SslCourse.Models;
+using SslCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
 namespace SslCourse.Evaluation;
 
-/// <summary>How the linear probe trains.</summary>
-public sealed record LinearProbeOptions
+/// <summary>How the linear probe trains (Adam at <see cref="TrainingOptions.LearningRate"/> 1e-2, mini-batches of
+/// <see cref="TrainingOptions.BatchSize"/> 256, no progress display; <see cref="TrainingOptions.Steps"/> 0: the epochs
+/// alone bound the run, otherwise it also stops after that many steps).</summary>
+public sealed record LinearProbeOptions : TrainingOptions
 {
+    /// <summary>The probe's defaults.</summary>
+    public LinearProbeOptions() { LearningRate = 1e-2; BatchSize = 256; ShowProgress = false; }
+
     /// <summary>Upper bound on epochs over the training features.</summary>
     public int MaxEpochs { get; init; } = 100;
     /// <summary>Stop after this many epochs without a better held-out loss.</summary>
     public int Patience { get; init; } = 10;
-    /// <summary>Adam's learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-2;
     /// <summary>L2 penalty (Adam's weight decay).</summary>
     public double WeightDecay { get; init; } = 1e-4;
-    /// <summary>Mini-batch size.</summary>
-    public int BatchSize { get; init; } = 256;
     /// <summary>Fraction of the training features held out for early stopping (0: train <see cref="MaxEpochs"/> epochs).</summary>
     public double HeldOut { get; init; } = 0.1;
     /// <summary>The fewest held-out features worth stopping on. A smaller held-out split (10% of 10 labels per class is
     /// 10 images) makes the chosen epoch a coin toss and costs training labels, so below this size nothing is held
     /// out and the probe trains <see cref="MaxEpochs"/> epochs.</summary>
     public int MinHeldOut { get; init; } = 50;
-    /// <summary>Seed of the split, the initialisation and the shuffling.</summary>
-    public long Seed { get; init; }
 }
 
 /// <summary>A trained probe: standardisation statistics and the linear layer, with what it scored while training.</summary>
@@ -45,6 +45,9 @@ public sealed class LinearProbeResult : IDisposable
     public int BestEpoch { get; init; }
     /// <summary>Epochs run.</summary>
     public int Epochs { get; init; }
+    /// <summary>The training run: loss per step, epochs, wall time; <see cref="TrainHistory.Final"/> holds
+    /// "train accuracy" and, with a held-out split, "validation accuracy".</summary>
+    public required TrainHistory History { get; init; }
 
     /// <summary>Predicted classes of features <c>[N, D]</c> -> <c>[N]</c>.</summary>
     public Tensor Predict(Tensor features)
@@ -112,35 +115,49 @@ public static class LinearProbe
         int bestEpoch = 0, epochs = 0, sinceBest = 0;
         var best = probe.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         long nTrain = xTrain.shape[0];
-        for (int epoch = 1; epoch <= o.MaxEpochs; epoch++)
+        int perEpoch = (int)((nTrain + o.BatchSize - 1) / o.BatchSize);
+        long allSteps = (long)o.MaxEpochs * perEpoch;
+        int steps = (int)Math.Min(o.Steps > 0 ? o.Steps : int.MaxValue, allSteps);
+        Tensor? order = null;
+        // One epoch is perEpoch steps over a fresh permutation; after its last step the held-out loss decides whether
+        // to keep the weights and whether to stop (patience).
+        var history = Trainer.Run(o.Loop("linear probe", steps) with
         {
-            epochs = epoch;
-            probe.train();
-            var order = randperm(nTrain, generator: g);
-            for (long s = 0; s < nTrain; s += o.BatchSize)
+            StepsPerEpoch = perEpoch,
+            StopWhen = step =>
             {
-                using var scope = NewDisposeScope();
-                var idx = order[(int)s..(int)Math.Min(nTrain, s + o.BatchSize)];
-                opt.zero_grad();
-                var loss = cross_entropy(probe.call(xTrain.index_select(0, idx)), yTrain.index_select(0, idx));
-                loss.backward();
-                opt.step();
-            }
-            if (xVal is null) { bestEpoch = epoch; continue; }
-            double valLoss;
-            using (no_grad())
-            using (NewDisposeScope())
+                bool endOfEpoch = (step + 1) % perEpoch == 0 || step == steps - 1;
+                if (!endOfEpoch) return false;
+                epochs = step / perEpoch + 1;
+                if (xVal is null) { bestEpoch = epochs; return false; }
+                double valLoss;
+                using (no_grad())
+                using (NewDisposeScope())
+                {
+                    probe.eval();
+                    valLoss = cross_entropy(probe.call(xVal), yVal!).item<float>();
+                }
+                if (valLoss < bestLoss - 1e-6)
+                {
+                    bestLoss = valLoss; bestEpoch = epochs; sinceBest = 0;
+                    using (no_grad()) foreach (var (k, v) in probe.state_dict()) best[k].copy_(v);
+                    return false;
+                }
+                return ++sinceBest >= o.Patience;
+            },
+        }, opt, step =>
+        {
+            int within = step % perEpoch;
+            if (within == 0)
             {
-                probe.eval();
-                valLoss = cross_entropy(probe.call(xVal), yVal!).item<float>();
+                probe.train();
+                order?.Dispose();
+                order = randperm(nTrain, generator: g).MoveToOuterDisposeScope();   // kept for the epoch
             }
-            if (valLoss < bestLoss - 1e-6)
-            {
-                bestLoss = valLoss; bestEpoch = epoch; sinceBest = 0;
-                using (no_grad()) foreach (var (k, v) in probe.state_dict()) best[k].copy_(v);
-            }
-            else if (++sinceBest >= o.Patience) break;
-        }
+            long s = (long)within * o.BatchSize;
+            var idx = order![(int)s..(int)Math.Min(nTrain, s + o.BatchSize)];
+            return cross_entropy(probe.call(xTrain.index_select(0, idx)), yTrain.index_select(0, idx));
+        });
         if (xVal is not null)
             using (no_grad()) foreach (var (k, v) in probe.state_dict()) v.copy_(best[k]);
         probe.eval();
@@ -152,7 +169,9 @@ public static class LinearProbe
             if (xVal is not null) valAcc = Metrics.Accuracy(probe.call(xVal).argmax(1), yVal!);
             trainAcc = Metrics.Accuracy(probe.call(xTrain).argmax(1), yTrain);
         }
-        return new LinearProbeResult { Probe = probe, Mean = mean, Std = std, BestEpoch = bestEpoch, Epochs = epochs, ValidationAccuracy = valAcc, TrainAccuracy = trainAcc };
+        history.Final["train accuracy"] = trainAcc;
+        if (xVal is not null) history.Final["validation accuracy"] = valAcc;
+        return new LinearProbeResult { Probe = probe, Mean = mean, Std = std, BestEpoch = bestEpoch, Epochs = epochs, ValidationAccuracy = valAcc, TrainAccuracy = trainAcc, History = history };
     }
 
     /// <summary>Fits on training features and scores on test features: the linear-evaluation number.</summary>
@@ -166,11 +185,10 @@ public static class LinearProbe
 
     static void Validate(LinearProbeOptions o)
     {
+        o.ValidateCore();
         if (o.MaxEpochs < 1) throw new ArgumentOutOfRangeException(nameof(o.MaxEpochs), o.MaxEpochs, "MaxEpochs must be at least 1.");
         if (o.Patience < 1) throw new ArgumentOutOfRangeException(nameof(o.Patience), o.Patience, "Patience must be at least 1.");
-        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, "LearningRate must be positive.");
         if (!(o.WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(o.WeightDecay), o.WeightDecay, "WeightDecay must be non-negative.");
-        if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize, "BatchSize must be at least 1.");
         if (!(o.HeldOut >= 0 && o.HeldOut < 1)) throw new ArgumentOutOfRangeException(nameof(o.HeldOut), o.HeldOut, "HeldOut must be in [0, 1).");
         if (o.MinHeldOut < 0) throw new ArgumentOutOfRangeException(nameof(o.MinHeldOut), o.MinHeldOut, "MinHeldOut must be non-negative.");
     }

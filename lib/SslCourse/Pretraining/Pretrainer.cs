@@ -8,37 +8,35 @@ using static TorchSharp.torch;
 
 namespace SslCourse.Pretraining;
 
-/// <summary>A pre-training run: method, data, budget and optimiser settings.</summary>
-public sealed record PretrainOptions
+/// <summary>A pre-training run: method, data, budget and optimiser settings. <see cref="TrainingOptions.Steps"/> is a
+/// step limit (the schedule then follows steps), 0 (the default) for the time budget alone;
+/// <see cref="TrainingOptions.BatchSize"/> 128 images per batch (each seen in one or two views); Adam's peak
+/// <see cref="TrainingOptions.LearningRate"/> 2e-3 (5% linear warm-up, then cosine to 0);
+/// <see cref="TrainingOptions.Seed"/> seeds the initialisation, the order and the augmentations.</summary>
+public sealed record PretrainOptions : TrainingOptions
 {
+    /// <summary>The defaults of <c>ssl-course pretrain</c>.</summary>
+    public PretrainOptions() { BatchSize = 128; LearningRate = 2e-3; }
+
     /// <summary>A name of <see cref="PretrainMethods"/>.</summary>
     public required string Method { get; init; }
     /// <summary>"toy" or "fmnist" (<see cref="PretrainData"/>).</summary>
     public string Dataset { get; init; } = "toy";
     /// <summary>Wall-clock budget in minutes (the learning rate's cosine follows elapsed time, so the run always ends
-    /// its schedule); null when <see cref="Steps"/> alone bounds the run.</summary>
+    /// its schedule); null when <see cref="TrainingOptions.Steps"/> alone bounds the run.</summary>
     public double? Minutes { get; init; } = 5;
-    /// <summary>A step limit (the schedule then follows steps); null: the time budget alone.</summary>
-    public int? Steps { get; init; }
-    /// <summary>Seed of the initialisation, the order and the augmentations.</summary>
-    public int Seed { get; init; }
     /// <summary>Pre-training images (the first ones of the training split).</summary>
     public int Images { get; init; } = 10000;
-    /// <summary>Images per batch (each seen in one or two views).</summary>
-    public int BatchSize { get; init; } = 128;
-    /// <summary>Adam's peak learning rate (5% linear warm-up, then cosine to 0).</summary>
-    public double LearningRate { get; init; } = 2e-3;
     /// <summary>Adam's weight decay.</summary>
     public double WeightDecay { get; init; } = 1e-6;
     /// <summary>The encoder's width multiplier (<see cref="ConvNet"/>).</summary>
     public double Width { get; init; } = 1.0;
-    /// <summary>Show live progress.</summary>
-    public bool ShowProgress { get; init; } = true;
     /// <summary>The command line that started the run (recorded in the manifest).</summary>
     public string Command { get; init; } = "";
 }
 
-/// <summary>The outcome of a run: the trained encoder, its manifest and the loss history.</summary>
+/// <summary>The outcome of a run: the trained encoder, its manifest and the loss history (whose
+/// <see cref="TrainHistory.Final"/> holds the manifest's metrics).</summary>
 public sealed record PretrainResult(ConvNet Encoder, CheckpointInfo Info, TrainHistory History);
 
 /// <summary>
@@ -57,31 +55,30 @@ public static class Pretrainer
         ArgumentNullException.ThrowIfNull(o);
         var method = PretrainMethods.Get(o.Method);
         PretrainData.Check(o.Dataset);
-        if (o.Minutes is null && o.Steps is null) throw new ArgumentException("give a time budget (Minutes) or a step limit (Steps).", nameof(o));
+        o.ValidateCore(minBatch: 2);
+        int? stepLimit = o.Steps > 0 ? o.Steps : null;
+        if (o.Minutes is null && stepLimit is null) throw new ArgumentException("give a time budget (Minutes) or a step limit (Steps).", nameof(o));
         if (o.Minutes is { } m && !(m > 0)) throw new ArgumentOutOfRangeException(nameof(o), m, "Minutes must be positive.");
-        if (o.Steps is { } s && s < 1) throw new ArgumentOutOfRangeException(nameof(o), s, "Steps must be at least 1.");
-        if (o.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "BatchSize must be at least 2.");
-        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o), o.LearningRate, "LearningRate must be positive.");
+        if (o.Seed is < int.MinValue or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(o), o.Seed, "Seed must fit in an int (it is recorded in the checkpoint's manifest).");
+        int seed = (int)o.Seed;
 
-        Course.Reseed(o.Seed);
         int channels = PretrainData.Channels(o.Dataset);
         var train = PretrainData.Train(o.Dataset, o.Images);
         if (o.BatchSize > train.Count) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, $"BatchSize exceeds the {train.Count} training images.");
-        var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, o.Seed);
-        var (built, optimizer, loader) = Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, o.Seed);
+        var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, seed);
+        // The models are built here (their initial weights come from the seed); the caller's generator is left as it was.
+        var (built, optimizer, loader) = SeededInit.Build(seed, () => Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, seed));
         using var batches = loader.Forever().GetEnumerator();
 
         var watch = Stopwatch.StartNew();
         var budget = o.Minutes is { } mm ? TimeSpan.FromMinutes(mm) : (TimeSpan?)null;
-        var clock = new RunClock(o.Steps, budget);
-        var history = Trainer.Run(new TrainOptions
+        var clock = new RunClock(stepLimit, budget);
+        var history = Trainer.Run(o.Loop($"{method.Name} on {o.Dataset}", stepLimit ?? int.MaxValue) with
         {
-            Steps = o.Steps ?? int.MaxValue,
             TimeBudget = budget,
             Clock = clock,
             Schedule = new WarmupCosine(o.LearningRate, warmup: 0.05),
-            Title = $"{method.Name} on {o.Dataset}",
-            ShowProgress = o.ShowProgress,
+            StepsPerEpoch = train.Count / (double)o.BatchSize,
         }, optimizer, step =>
         {
             batches.MoveNext();
@@ -108,7 +105,7 @@ public static class Pretrainer
             ["batch_size"] = o.BatchSize.ToString(inv),
             ["optimizer"] = $"Adam, lr {o.LearningRate.ToString(inv)} (5% warm-up, cosine over the budget), weight decay {o.WeightDecay.ToString(inv)}",
             ["budget_minutes"] = o.Minutes?.ToString(inv) ?? "",
-            ["max_steps"] = o.Steps?.ToString(inv) ?? "",
+            ["max_steps"] = stepLimit?.ToString(inv) ?? "",
             ["threads"] = get_num_threads().ToString(inv),
             ["evaluation"] = EvaluationDescription(PretrainData.EvaluatedOn(o.Dataset)),
             ["command"] = o.Command,
@@ -124,10 +121,11 @@ public static class Pretrainer
                 "toy-shift" => $"toy-shift: ToyObjects(seed 0, 32x32, DomainShift) training images 0..{train.Count - 1}; evaluated on the standard toy set",
                 _ => $"fmnist: the shipped Fashion-MNIST subset, training images 0..{train.Count - 1}",
             },
-            Seed = o.Seed,
+            Seed = seed,
             Budget = string.Create(inv, $"{minutesUsed:0.00} min wall ({get_num_threads()} thread(s)), {history.CompletedSteps} steps of {o.BatchSize}, {epochs:0.00} epochs, {seen} images seen"),
             Metrics = metrics,
         };
+        foreach (var (k, v) in metrics) history.Final[k] = v;
         return new PretrainResult(built.Encoder, info, history);
     }
 

@@ -7,15 +7,14 @@ using static TorchSharp.torch;
 
 namespace SslCourse.SemiSupervised;
 
-/// <summary>How a consistency-based semi-supervised phase runs (<see cref="ConsistencyTraining"/>).</summary>
-public sealed record ConsistencyOptions
+/// <summary>How a consistency-based semi-supervised phase runs (<see cref="ConsistencyTraining"/>): 150 steps;
+/// <see cref="TrainingOptions.BatchSize"/> (32) labelled images per step and as many unlabelled ones; Adam at a constant
+/// <see cref="TrainingOptions.LearningRate"/> (1e-3, as in notebook 03); no progress display by default.</summary>
+public sealed record ConsistencyOptions : TrainingOptions
 {
-    /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 150;
-    /// <summary>Labelled images per step; as many unlabelled images join each step.</summary>
-    public int BatchSize { get; init; } = 32;
-    /// <summary>Adam's learning rate (constant, as in notebook 03).</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>The defaults of notebook 03's runs.</summary>
+    public ConsistencyOptions() { Steps = 150; BatchSize = 32; LearningRate = 1e-3; ShowProgress = false; }
+
     /// <summary>The weak augmentation (<c>[B, C, H, W]</c>, generator) -> same shape: labelled images, FixMatch's
     /// pseudo-labelling view and both of Mean Teacher's views.</summary>
     public required Func<Tensor, Generator, Tensor> Weak { get; init; }
@@ -29,10 +28,6 @@ public sealed record ConsistencyOptions
     public double TeacherMomentum { get; init; } = 0.95;
     /// <summary>Weight of Mean Teacher's consistency cost (squared difference of softmax outputs, which is small).</summary>
     public double ConsistencyWeight { get; init; } = 10;
-    /// <summary>Seed of the batch draws and augmentations.</summary>
-    public long Seed { get; init; }
-    /// <summary>Show the live progress display.</summary>
-    public bool ShowProgress { get; init; }
 }
 
 /// <summary>
@@ -54,12 +49,12 @@ public static class ConsistencyTraining
     {
         Validate(labelled, unlabelled, options);
         var strong = options.Strong ?? options.Weak;
-        var draw = Batches(labelled, unlabelled, options);
+        var draw = Batches(labelled, unlabelled, options, model);
         var g = draw.Generator;
         int b = options.BatchSize;
         double maskRate = 0;
         model.train();
-        return Trainer.Run(new TrainOptions { Steps = options.Steps, Title = "FixMatch", ShowProgress = options.ShowProgress, MonitorEvery = Math.Max(1, options.Steps / 4) },
+        return Trainer.Run(options.Loop("FixMatch", options.Steps) with { MonitorEvery = Math.Max(1, options.Steps / 4), StepsPerEpoch = labelled.Count > 0 ? labelled.Count / (double)b : null },
             optim.Adam(model.parameters(), lr: options.LearningRate), _ =>
             {
                 var (x, y, u) = draw.Next();
@@ -89,11 +84,11 @@ public static class ConsistencyTraining
             throw new ArgumentOutOfRangeException(nameof(options), options.TeacherMomentum, "ConsistencyOptions.TeacherMomentum must be in [0, 1).");
         ModelUtils.CopyWeights(student, teacher);
         ModelUtils.Freeze(teacher, eval: false);
-        var draw = Batches(labelled, unlabelled, options);
+        var draw = Batches(labelled, unlabelled, options, student);
         var g = draw.Generator;
         int b = options.BatchSize;
         student.train(); teacher.train();
-        var history = Trainer.Run(new TrainOptions { Steps = options.Steps, Title = "Mean Teacher", ShowProgress = options.ShowProgress },
+        var history = Trainer.Run(options.Loop("Mean Teacher", options.Steps) with { StepsPerEpoch = labelled.Count > 0 ? labelled.Count / (double)b : null },
             optim.Adam(student.parameters(), lr: options.LearningRate), _ =>
             {
                 var (x, y, u) = draw.Next();
@@ -107,29 +102,30 @@ public static class ConsistencyTraining
         return history;
     }
 
-    /// <summary>Seeded draws of B labelled (with labels) and B unlabelled images per step.</summary>
-    sealed class MixedBatches(LabeledImages labelled, Tensor unlabelled, int batch, Generator generator)
+    /// <summary>Seeded draws of B labelled (with labels) and B unlabelled images per step, on the model's device.</summary>
+    sealed class MixedBatches(LabeledImages labelled, Tensor unlabelled, int batch, Generator generator, Device device)
     {
         public Generator Generator { get; } = generator;
 
         public (Tensor X, Tensor Y, Tensor U) Next()
         {
-            var li = randint(labelled.Count, [batch], generator: Generator);          // [B]
+            var li = randint(labelled.Count, [batch], generator: Generator);          // [B], drawn on the CPU
             var ui = randint(unlabelled.shape[0], [batch], generator: Generator);     // [B]
-            return (labelled.Images.index_select(0, li), labelled.Labels.index_select(0, li), unlabelled.index_select(0, ui));
+            return (Rows(labelled.Images, li), Rows(labelled.Labels, li), Rows(unlabelled, ui));
         }
+
+        Tensor Rows(Tensor source, Tensor idx) => source.index_select(0, idx.to(source.device)).to(device);   // follows the model
     }
 
-    static MixedBatches Batches(LabeledImages labelled, Tensor unlabelled, ConsistencyOptions o) =>
-        new(labelled, unlabelled, o.BatchSize, Course.Generator(o.Seed));
+    static MixedBatches Batches(LabeledImages labelled, Tensor unlabelled, ConsistencyOptions o, nn.Module model) =>
+        new(labelled, unlabelled, o.BatchSize, Course.Generator(o.Seed), ModelUtils.DeviceOf(model));
 
     static void Validate(LabeledImages labelled, Tensor unlabelled, ConsistencyOptions o)
     {
         ArgumentNullException.ThrowIfNull(labelled);
         ArgumentNullException.ThrowIfNull(unlabelled);
         ArgumentNullException.ThrowIfNull(o);
-        if (o.Steps < 1) throw new ArgumentOutOfRangeException(nameof(o), o.Steps, "ConsistencyOptions.Steps must be >= 1.");
-        if (o.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "ConsistencyOptions.BatchSize must be >= 1.");
+        o.ValidateCore(minSteps: 1);
         if (unlabelled.dim() != 4 || unlabelled.shape[1] != labelled.Images.shape[1])
             throw new ArgumentException($"unlabelled must be [U, {labelled.Images.shape[1]}, H, W] like the labelled images; got [{string.Join(", ", unlabelled.shape)}].", nameof(unlabelled));
         if (unlabelled.shape[0] == 0) throw new ArgumentException("unlabelled is empty.", nameof(unlabelled));

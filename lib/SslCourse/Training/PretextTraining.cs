@@ -9,25 +9,20 @@ using static TorchSharp.torch.nn;
 namespace SslCourse.Training;
 
 /// <summary>How a pretext task is trained by <see cref="PretextTraining"/>: the same budget for every task so that
-/// their transfer can be compared.</summary>
-public sealed record PretextOptions
+/// their transfer can be compared. 200 steps of <see cref="TrainingOptions.BatchSize"/> 64 source images (rotation turns
+/// each into 4 inputs, jigsaw into 9 tiles, context into 2 patches); Adam at a peak
+/// <see cref="TrainingOptions.LearningRate"/> of 2e-3 (cosine schedule with a 5% warm-up);
+/// <see cref="TrainingOptions.Seed"/> seeds the head's initialisation, the batches and the pretext draws;
+/// <see cref="TrainingOptions.Title"/> null shows the task's name.</summary>
+public sealed record PretextOptions : TrainingOptions
 {
-    /// <summary>Optimizer steps.</summary>
-    public int Steps { get; init; } = 200;
-    /// <summary>Source images per step (rotation turns each into 4 inputs, jigsaw into 9 tiles, context into 2 patches).</summary>
-    public int BatchSize { get; init; } = 64;
-    /// <summary>Adam's peak learning rate (cosine schedule with a 5% warm-up).</summary>
-    public double LearningRate { get; init; } = 2e-3;
+    /// <summary>The shared pretext budget's defaults.</summary>
+    public PretextOptions() { Steps = 200; BatchSize = 64; LearningRate = 2e-3; }
+
     /// <summary>Adam's weight decay.</summary>
     public double WeightDecay { get; init; } = 1e-5;
     /// <summary>Hidden width of the pretext head's MLP.</summary>
     public int HeadHidden { get; init; } = 256;
-    /// <summary>Seed of the head's initialisation, the batches and the pretext draws.</summary>
-    public int Seed { get; init; }
-    /// <summary>Title of the live progress display (null: the task's name).</summary>
-    public string? Title { get; init; }
-    /// <summary>Show live progress.</summary>
-    public bool ShowProgress { get; init; } = true;
     /// <summary>Measure the kNN accuracy of the encoder every this many steps (0: never; needs the two sets below).</summary>
     public int MonitorEvery { get; init; }
     /// <summary>The labelled bank of the kNN monitor (labels are used only to monitor).</summary>
@@ -75,7 +70,7 @@ public sealed class PretextRun
         using var mode = ModeScope.Eval(Encoder, Head);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var (p, l) = predict(images, generator);
+        var (p, l) = predict(images.to(ModelUtils.DeviceOf(Encoder)), generator);   // inputs follow the model
         return (p.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
     }
 
@@ -141,8 +136,7 @@ public static class PretextTraining
     public static PretextRun Rotation(ConvNet encoder, Tensor images, PretextOptions options)
     {
         Validate(encoder, images, options);
-        Course.Reseed(options.Seed);
-        var head = Mlp.Build(encoder.OutputDim, options.HeadHidden, 4);
+        var head = Head(encoder, options, () => Mlp.Build(encoder.OutputDim, options.HeadHidden, 4));
         var g = Course.Generator(options.Seed);
         var history = Train(encoder, head, images, options, "rotation", batch =>
         {
@@ -165,9 +159,8 @@ public static class PretextTraining
     {
         ArgumentNullException.ThrowIfNull(jigsaw);
         Validate(encoder, images, options);
-        Course.Reseed(options.Seed);
         int tiles = jigsaw.Grid * jigsaw.Grid;
-        var head = Mlp.Build(tiles * encoder.OutputDim, options.HeadHidden, jigsaw.Set.Count);
+        var head = Head(encoder, options, () => Mlp.Build(tiles * encoder.OutputDim, options.HeadHidden, jigsaw.Set.Count));
         var g = Course.Generator(options.Seed);
         var history = Train(encoder, head, images, options, $"jigsaw ({jigsaw.Set.Count} permutations)", batch =>
         {
@@ -190,8 +183,7 @@ public static class PretextTraining
     {
         ArgumentNullException.ThrowIfNull(pairs);
         Validate(encoder, images, options);
-        Course.Reseed(options.Seed);
-        var head = Mlp.Build(2 * encoder.OutputDim, options.HeadHidden, 8);
+        var head = Head(encoder, options, () => Mlp.Build(2 * encoder.OutputDim, options.HeadHidden, 8));
         var g = Course.Generator(options.Seed);
         var history = Train(encoder, head, images, options, "context prediction", batch =>
         {
@@ -217,17 +209,16 @@ public static class PretextTraining
         ArgumentNullException.ThrowIfNull(bins);
         Validate(encoder, images, options);
         if (images.shape[1] != 3) throw new ArgumentException($"colorization needs RGB images; got {images.shape[1]} channels.", nameof(images));
-        Course.Reseed(options.Seed);
         long side = images.shape[2] / 8 * 2;   // the last block's map (S/8) upsampled 2x
         int factor = (int)(images.shape[2] / side);
-        var head = new PixelClassifier(encoder.OutputDim, bins.Count, hidden: 128, outputSize: ((int)side, (int)side));
+        var head = Head(encoder, options, () => new PixelClassifier(encoder.OutputDim, bins.Count, hidden: 128, outputSize: ((int)side, (int)side)));
         Tensor Ab(Tensor rgb) => functional.avg_pool2d(Lab.FromRgb(rgb)[.., 1..], factor);   // [N, 2, side, side]
         Tensor weights;
         using (no_grad())
         using (var s = NewDisposeScope())
         {
             var some = images[..(int)Math.Min(images.shape[0], 2000)];
-            weights = bins.RebalanceWeights(bins.Prior(Ab(some))).MoveToOuterDisposeScope();
+            weights = bins.RebalanceWeights(bins.Prior(Ab(some))).to(ModelUtils.DeviceOf(encoder)).MoveToOuterDisposeScope();
         }
         var g = Course.Generator(options.Seed);
         Tensor Logits(Tensor rgb) => head.call(encoder.Features(Lightness(rgb))[^2]);   // [N, D, S/8, S/8] -> [N, Q, side, side]
@@ -246,15 +237,18 @@ public static class PretextTraining
     {
         ArgumentNullException.ThrowIfNull(data);
         Validate(encoder, data.Images, options);
-        Course.Reseed(options.Seed);
-        var head = new LinearClassifier(encoder.OutputDim, data.NumClasses);
+        var head = Head(encoder, options, () => new LinearClassifier(encoder.OutputDim, data.NumClasses));
         var g = Course.Generator(options.Seed);
         var history = Train(encoder, head, data.Images, options, "supervised", (batch, idx) =>
-            CrossEntropy.Hard(head.call(encoder.call(batch)), data.Labels.index_select(0, idx)), g);
+            CrossEntropy.Hard(head.call(encoder.call(batch)), data.Labels.index_select(0, idx.to(data.Labels.device)).to(batch.device)), g);
         // Supervised pre-training has no labels of its own to predict from pixels: score it with a probe instead.
         return new PretextRun("supervised", encoder, head, history, x => x, (_, _) =>
             throw new NotSupportedException("supervised pre-training has no pretext labels: score its features with a probe."));
     }
+
+    /// <summary>The task's head, initialised from the options' seed (<see cref="SeededInit"/>) and placed beside the encoder.</summary>
+    static T Head<T>(ConvNet encoder, PretextOptions o, Func<T> build) where T : Module =>
+        (T)SeededInit.Build(o.Seed, build).to(ModelUtils.DeviceOf(encoder));
 
     static TrainHistory Train(ConvNet encoder, Module head, Tensor images, PretextOptions o, string task, Func<Tensor, Tensor> loss, Generator g) =>
         Train(encoder, head, images, o, task, (batch, _) => loss(batch), g);
@@ -266,20 +260,19 @@ public static class PretextTraining
         var optimizer = optim.Adam(parameters, lr: o.LearningRate, weight_decay: o.WeightDecay);
         long n = images.shape[0];
         int batch = (int)Math.Min(o.BatchSize, n);
+        var device = ModelUtils.DeviceOf(encoder);
         var monitor = o.MonitorEvery > 0 && o.MonitorBank is { } bank && o.MonitorTest is { } test
             ? Monitors.Knn(encoder, task == "colorization" ? Grey(bank) : bank, task == "colorization" ? Grey(test) : test)
             : null;
-        var history = Trainer.Run(new TrainOptions
+        var history = Trainer.Run(o.Loop(task, o.Steps) with
         {
-            Steps = o.Steps,
             Schedule = new CosineSchedule(o.LearningRate, Math.Max(1, o.Steps), o.Steps / 20),
             MonitorEvery = monitor is null ? 0 : o.MonitorEvery,
-            Title = o.Title ?? task,
-            ShowProgress = o.ShowProgress,
+            StepsPerEpoch = n / (double)batch,
         }, optimizer, _ =>
         {
-            var idx = randint(0, n, [batch], dtype: ScalarType.Int64, generator: g);
-            return loss(images.index_select(0, idx), idx);
+            var idx = randint(0, n, [batch], dtype: ScalarType.Int64, generator: g);   // drawn on the CPU
+            return loss(images.index_select(0, idx.to(images.device)).to(device), idx);  // the batch follows the model
         }, monitor);
         encoder.eval(); head.eval();
         return history;
@@ -294,9 +287,7 @@ public static class PretextTraining
         ArgumentNullException.ThrowIfNull(o);
         if (images.dim() != 4 || images.shape[1] != encoder.InChannels)
             throw new ArgumentException($"images must be [N, {encoder.InChannels}, H, W]; got [{string.Join(", ", images.shape)}].", nameof(images));
-        if (o.Steps < 0) throw new ArgumentOutOfRangeException(nameof(o), o.Steps, "PretextOptions.Steps must be non-negative.");
-        if (o.BatchSize < 2) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, "PretextOptions.BatchSize must be at least 2 (BatchNorm).");
-        if (!(o.LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(o), o.LearningRate, "PretextOptions.LearningRate must be positive.");
+        o.ValidateCore(minBatch: 2);   // BatchNorm needs two images
         if (o.HeadHidden < 1) throw new ArgumentOutOfRangeException(nameof(o), o.HeadHidden, "PretextOptions.HeadHidden must be at least 1.");
     }
 }

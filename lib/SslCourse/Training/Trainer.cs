@@ -27,9 +27,15 @@ public sealed record TrainOptions
     public bool ShowProgress { get; init; } = true;
     /// <summary>Stop with an exception naming the step when the loss becomes NaN or infinite.</summary>
     public bool ThrowOnNonFiniteLoss { get; init; } = true;
+    /// <summary>Steps that make one pass over the data, to count <see cref="TrainHistory.Epochs"/>; null: not counted.</summary>
+    public double? StepsPerEpoch { get; init; }
+    /// <summary>Asked after each step (after <c>afterStep</c>) with the 0-based step: true ends the run there (early
+    /// stopping). Null: the run ends at <see cref="Steps"/> or the time budget.</summary>
+    public Func<int, bool>? StopWhen { get; init; }
 }
 
-/// <summary>What a run did: the loss of every step and each monitored metric, for plotting.</summary>
+/// <summary>What a run did, the one result type of every trainer: the loss of every step, each monitored metric, the
+/// steps and epochs done, the wall time, and the final metrics the trainer measured after the loop.</summary>
 public sealed class TrainHistory
 {
     /// <summary>Step numbers (1-based) of <see cref="Loss"/>.</summary>
@@ -44,8 +50,14 @@ public sealed class TrainHistory
     public int CompletedSteps => Steps.Count;
     /// <summary>True when the time budget ended the run before its last step.</summary>
     public bool StoppedByBudget { get; internal set; }
-    /// <summary>Wall time of the run.</summary>
+    /// <summary>True when <see cref="TrainOptions.StopWhen"/> ended the run before its last step.</summary>
+    public bool StoppedEarly { get; internal set; }
+    /// <summary>Wall time of the loop.</summary>
     public TimeSpan Elapsed { get; internal set; }
+    /// <summary>Passes over the data (steps / <see cref="TrainOptions.StepsPerEpoch"/>; NaN when the trainer does not count them).</summary>
+    public double Epochs { get; internal set; } = double.NaN;
+    /// <summary>What the trainer measured after the loop (test accuracy, validation accuracy, kNN...), by name.</summary>
+    public Dictionary<string, double> Final { get; } = [];
     /// <summary>The mean loss over the last <paramref name="n"/> steps (NaN before any step).</summary>
     public double RecentLoss(int n = 20) => Loss.Count == 0 ? double.NaN : Loss.Skip(Math.Max(0, Loss.Count - n)).Average();
     /// <summary>The last value of a monitored metric (NaN when never measured).</summary>
@@ -79,6 +91,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(step);
         if (options.Steps < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Steps, "TrainOptions.Steps must be non-negative.");
         if (options.MonitorEvery < 0) throw new ArgumentOutOfRangeException(nameof(options), options.MonitorEvery, "TrainOptions.MonitorEvery must be non-negative.");
+        if (options.StepsPerEpoch is { } spe && !(spe > 0)) throw new ArgumentOutOfRangeException(nameof(options), spe, "TrainOptions.StepsPerEpoch must be positive.");
         if (options.ClipGradNorm is { } c && !(c > 0)) throw new ArgumentOutOfRangeException(nameof(options), c, "TrainOptions.ClipGradNorm must be positive.");
 
         var history = new TrainHistory();
@@ -128,8 +141,10 @@ public static class Trainer
             }
             progress?.Report(i + 1, shown);
             if (overBudget && !last) { history.StoppedByBudget = true; break; }
+            if (options.StopWhen is { } stop && stop(i) && !last) { history.StoppedEarly = true; break; }
         }
         history.Elapsed = watch.Elapsed;
+        if (options.StepsPerEpoch is { } perEpoch && perEpoch > 0) history.Epochs = history.CompletedSteps / perEpoch;
         return history;
     }
 }

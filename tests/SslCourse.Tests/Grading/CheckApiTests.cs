@@ -123,6 +123,6 @@ public class CheckApiTests
     {
         var r = new CheckResult("e", false, "✗ e: x: expected <1>, got 2.");
         r.ToString().Should().Be(r.Message);
-        CheckDisplay.Html(r).Should().Contain("&lt;1&gt;").And.Contain("#c62828").And.NotContain("\n");
+        SslCourse.Display.CheckDisplay.Html(r).Should().Contain("&lt;1&gt;").And.Contain("#c62828").And.NotContain("\n");
     }
 }

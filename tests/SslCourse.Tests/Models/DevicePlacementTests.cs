@@ -1,11 +1,15 @@
 using FluentAssertions;
 using SslCourse.Data;
+using SslCourse.Evaluation;
 using SslCourse.Models;
 using SslCourse.Pretraining;
+using SslCourse.SemiSupervised;
+using SslCourse.Training;
 using TorchSharp;
 using System.Runtime.InteropServices;
 using Xunit;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace SslCourse.Tests.Models;
 
@@ -59,6 +63,64 @@ public class DevicePlacementTests
             error.Message.Should().ContainAny("meta", "Meta", "not implemented");
             foreach (var sign in MismatchSigns) error.Message.Should().NotContain(sign, $"{method}'s inputs must follow its weights to the meta device");
         }
+    }
+
+    /// <summary>A trainer's first step with its model on the meta device: it fails for want of a meta kernel, never
+    /// for a device mismatch (the same test as above, for the trainers that take a model).</summary>
+    static void FailsOnlyForWantOfAKernel(string trainer, Action run)
+    {
+        var error = Record.Exception(run);
+        error.Should().NotBeNull($"{trainer}: convolution has no eager meta kernel, so the step cannot finish");
+        var message = error!.ToString();
+        message.Should().ContainAny(["meta", "Meta", "not implemented"], $"{trainer} must fail inside the model, on the meta device");
+        foreach (var sign in MismatchSigns) message.Should().NotContain(sign, $"{trainer}'s inputs and the parts it builds must follow the model to the meta device");
+    }
+
+    static Tensor Images(int n) => rand(n, 3, 32, 32, generator: Course.Generator(1));
+
+    public static TheoryData<string> PretextTasks() => ["rotation", "jigsaw", "context", "colorization", "supervised"];
+
+    [Theory]
+    [MemberData(nameof(PretextTasks))]
+    public void Pretext_training_builds_its_head_beside_the_encoder_and_moves_the_batches(string task)
+    {
+        Course.Init(0);
+        var encoder = new ConvNet(3, 0.25);
+        encoder.to(Meta);
+        var images = Images(16);
+        var options = new PretextOptions { Steps = 1, BatchSize = 4, ShowProgress = false };
+        FailsOnlyForWantOfAKernel(task, () => _ = task switch
+        {
+            "rotation" => PretextTraining.Rotation(encoder, images, options),
+            "supervised" => PretextTraining.Supervised(encoder, new LabeledImages(images, zeros(16, dtype: ScalarType.Int64), ["a", "b"]), options),
+            _ => CourseMethods.TrainPretext(task, encoder, images, options),
+        });
+    }
+
+    [Fact]
+    public void Fine_tuning_self_training_and_consistency_training_move_their_batches_to_the_model()
+    {
+        Course.Init(0);
+        var images = Images(16);
+        var labels = arange(16, dtype: ScalarType.Int64) % 2;
+        var set = new LabeledImages(images, labels, ["a", "b"]);
+        Func<Tensor, Generator, Tensor> same = (x, _) => x;
+
+        var encoder = new ConvNet(3, 0.25);
+        encoder.to(Meta);
+        FailsOnlyForWantOfAKernel("FineTune", () => FineTune.Run(encoder, encoder.OutputDim, 2, images, labels, images, labels,
+            new FineTuneOptions { Steps = 1, BatchSize = 4 }));
+
+        var model = new ConvClassifier(3, 2, 0.25);
+        model.to(Meta);
+        FailsOnlyForWantOfAKernel("SelfTraining.Fit", () => SelfTraining.Fit(model, set, images,
+            PseudoLabels.All(softmax(rand(16, 2), 1)), new SelfTrainingOptions { Steps = 1, BatchSize = 4, ShowProgress = false }));
+        FailsOnlyForWantOfAKernel("SelfTraining.Predict", () => SelfTraining.Predict(model, images));
+        var options = new ConsistencyOptions { Steps = 1, BatchSize = 4, Weak = same };
+        FailsOnlyForWantOfAKernel("FixMatchFit", () => ConsistencyTraining.FixMatchFit(model, set, images, options));
+        var teacher = new ConvClassifier(3, 2, 0.25);
+        teacher.to(Meta);
+        FailsOnlyForWantOfAKernel("MeanTeacherFit", () => ConsistencyTraining.MeanTeacherFit(model, teacher, set, images, options));
     }
 
     [Fact]

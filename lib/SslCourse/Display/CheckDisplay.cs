@@ -1,10 +1,11 @@
-using System.Net;
 using Microsoft.DotNet.Interactive.Formatting;
+using SslCourse.Exercises;
 
-namespace SslCourse.Exercises;
+namespace SslCourse.Display;
 
 /// <summary>How a <see cref="CheckResult"/> shows in a notebook: one coloured line (text/html) and the plain message
-/// (text/plain). <see cref="Course.Setup"/> calls <see cref="Register"/>.</summary>
+/// (text/plain). <see cref="Course.Setup"/> calls <see cref="Register"/>. It lives in <c>Display/</c> because it is the
+/// only part of the check API that needs the notebook kernel.</summary>
 public static class CheckDisplay
 {
     static bool _registered;
@@ -19,7 +20,6 @@ public static class CheckDisplay
         Formatter.SetPreferredMimeTypesFor(typeof(CheckResult), "text/html", "text/plain");
     }
 
-    /// <summary>The one-line HTML form: green for a pass, red for a failure.</summary>
-    public static string Html(CheckResult r) =>
-        $"<div style=\"font-family: monospace; padding: 2px 6px; border-left: 4px solid {(r.Passed ? "#2e7d32" : "#c62828")}; color: {(r.Passed ? "#2e7d32" : "#c62828")}\">{WebUtility.HtmlEncode(r.Message)}</div>";
+    /// <summary>The one-line HTML form: green for a pass, red for a failure (<see cref="Formatters.VerdictHtml"/>).</summary>
+    public static string Html(CheckResult r) => Formatters.VerdictHtml(r.Passed, r.Message);
 }

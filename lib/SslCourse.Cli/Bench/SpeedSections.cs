@@ -75,13 +75,16 @@ public static class SpeedSection
     /// <see cref="SslCourse.Native.NativeAllocator"/> and with glibc's defaults (<c>SSL_COURSE_MALLOC=system</c>).</summary>
     static void Allocator(BenchContext ctx, int steps)
     {
-        int rounds = ctx.Quick ? 1 : 3;
+        int rounds = ctx.Quick ? 1 : RoundSummary.DefaultRounds;
         var rows = new List<IReadOnlyList<string>>();
         var ratios = new List<double>();
+        (double ImagesPerSecond, bool Tuned) Tuned() => BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string>(), 256, steps, 0.5);
+        (double ImagesPerSecond, bool Tuned) Plain() => BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string> { ["SSL_COURSE_MALLOC"] = "system" }, 256, steps, 0.5);
         for (int r = 1; r <= rounds; r++)
         {
-            var tuned = BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string>(), 256, steps, 0.5);
-            var plain = BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string> { ["SSL_COURSE_MALLOC"] = "system" }, 256, steps, 0.5);
+            (double ImagesPerSecond, bool Tuned) tuned, plain;
+            if (r % 2 == 1) { tuned = Tuned(); plain = Plain(); }       // tuned first in odd rounds,
+            else { plain = Plain(); tuned = Tuned(); }                  // glibc's defaults first in even ones
             if (!tuned.Tuned)
             {
                 ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc", null, "", "not measured: the allocator cannot be tuned here (not Linux with glibc)"));
@@ -94,8 +97,9 @@ public static class SpeedSection
             ["round", "tuned img/s", "glibc defaults img/s", "ratio"], rows,
             "`Course.Init` sets glibc's mmap threshold (32 MiB), trim threshold (256 MiB) and top pad (64 MiB) so that libtorch's per-step buffers are reused instead of being " +
             "mapped and faulted in afresh every step; `SSL_COURSE_MALLOC=system` keeps the defaults."));
-        ratios.Sort();
-        ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc (median of rounds)", ratios[ratios.Count / 2], "x", $"{rounds} alternated round(s) of {steps} steps, fresh processes"));
+        var summary = RoundSummary.Of(ratios);
+        ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc (median of rounds)", summary.Median, "x",
+            $"{summary.Describe()} of {steps} steps each, fresh processes, the order swapped every round"));
     }
 }
 
@@ -113,12 +117,13 @@ public static class PeerSection
                 $"not measured: {python} cannot import torch (install Debian's python3-torch to measure it)"));
             return Task.CompletedTask;
         }
-        var rounds = StepBenchmarks.CompareWithPeer(script, rounds: ctx.Quick ? 1 : 3, batch: 256, steps: ctx.Quick ? 4 : 10, python: python);
+        var rounds = StepBenchmarks.CompareWithPeer(script, rounds: ctx.Quick ? 1 : RoundSummary.DefaultRounds, batch: 256, steps: ctx.Quick ? 4 : 10, python: python);
         var rows = rounds.Select(r => (IReadOnlyList<string>)[r.Round.ToString(), $"{r.TorchSharp:0}", $"{r.PyTorch:0}", $"{r.Ratio:0.00}"]).ToList();
         ctx.Report.Add(new BenchTable("peer", "SimCLR step, 2 x 256 images, default ConvNet: TorchSharp and PyTorch alternated", ["round", "TorchSharp img/s", "PyTorch img/s", "ratio"], rows,
             $"PyTorch {PythonTorchVersion(python)} from {python}; the same threads, batch, steps and architecture{(SslCourse.Native.NativeAllocator.IsTuned ? " and malloc settings (glibc's MALLOC_* variables)" : "")}; goal: ratio >= 0.9."));
-        var ratios = rounds.Select(r => r.Ratio).Order().ToList();
-        ctx.Report.Add(new BenchFigure("peer", "TorchSharp / PyTorch, SimCLR step (median of rounds)", ratios[ratios.Count / 2], "x", $"{rounds.Count} alternated round(s); goal >= 0.9"));
+        var summary = RoundSummary.Of(rounds.Select(r => r.Ratio).ToList());
+        ctx.Report.Add(new BenchFigure("peer", "TorchSharp / PyTorch, SimCLR step (median of rounds)", summary.Median, "x",
+            $"{summary.Describe()}, the order swapped every round; goal >= 0.9"));
         return Task.CompletedTask;
     }
 

@@ -85,14 +85,15 @@ public static class StepBenchmarks
 
     /// <summary>
     /// Runs the C# step and the PyTorch step (<c>python3 peerScript</c>) alternately, <paramref name="rounds"/> times,
-    /// each with the same batch, steps and threads, and returns every round (compare the medians).
+    /// each with the same batch, steps and threads, ours first in odd rounds and PyTorch first in even ones (so that
+    /// neither always runs on a warmer or a noisier machine), and returns every round (summarise with <see cref="RoundSummary"/>).
     /// </summary>
     /// <param name="peerScript">path of peer_step.py</param>
     /// <param name="rounds">alternations</param>
     /// <param name="batch">images per view</param>
     /// <param name="steps">timed steps per round</param>
     /// <param name="python">the Python interpreter; default /usr/bin/python3 (Debian's, where python3-torch installs) when present</param>
-    public static List<PeerRound> CompareWithPeer(string peerScript, int rounds = 3, int batch = 256, int steps = 10, string? python = null)
+    public static List<PeerRound> CompareWithPeer(string peerScript, int rounds = RoundSummary.DefaultRounds, int batch = 256, int steps = 10, string? python = null)
     {
         if (!File.Exists(peerScript)) throw new FileNotFoundException($"peer script '{peerScript}' not found.", peerScript);
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "rounds must be at least 1.");
@@ -101,7 +102,8 @@ public static class StepBenchmarks
         var result = new List<PeerRound>();
         for (int r = 1; r <= rounds; r++)
         {
-            var mine = SimClrStep(batch, steps);
+            bool oursFirst = r % 2 == 1;
+            double mine = oursFirst ? SimClrStep(batch, steps).ImagesPerSecond : 0;
             var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
             if (Native.NativeAllocator.IsTuned)   // the same allocator settings for PyTorch, through glibc's variables
                 foreach (var (name, value) in Native.NativeAllocator.GlibcVariables) psi.Environment[name] = value;
@@ -114,14 +116,11 @@ public static class StepBenchmarks
             if (p.ExitCode != 0) throw new InvalidOperationException($"{python} {peerScript} failed with exit code {p.ExitCode}: {stderr.Trim()}");
             var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
             using var doc = JsonDocument.Parse(line);
-            result.Add(new PeerRound(r, mine.ImagesPerSecond, doc.RootElement.GetProperty("images_per_second").GetDouble()));
+            if (!oursFirst) mine = SimClrStep(batch, steps).ImagesPerSecond;
+            result.Add(new PeerRound(r, mine, doc.RootElement.GetProperty("images_per_second").GetDouble()));
         }
         return result;
     }
 
-    static double Median(List<double> values)
-    {
-        var s = values.OrderBy(v => v).ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
+    static double Median(List<double> values) => RoundSummary.MedianOf(values);
 }

@@ -50,6 +50,7 @@ public static class SpeedSection
         }
 
         Allocator(ctx, steps);
+        Formats(ctx, steps);
 
         var rows = new List<IReadOnlyList<string>>();
         var measured = new List<MethodSpeedResult>();
@@ -69,6 +70,35 @@ public static class SpeedSection
             measured.Select(m => m.Method).ToArray(), [new SslCourse.Display.Series("source images per second", measured.Select(m => m.ImagesPerSecond).ToArray())],
             title: "One training step, ConvNet width 0.5, 128 source images", yLabel: "img/s", valueFormat: "0").WithSize(1000, 380), ctx.OutDir);
         return Task.CompletedTask;
+    }
+
+    /// <summary>The default SimCLR step (width 1, 2 x 256 images) in fp32, bf16 (fp32 master weights) and channels-last,
+    /// side by side: every round runs each format once, in an order that rotates from round to round; the ratio to fp32
+    /// of each round is summarised as median, min and max (<see cref="RoundSummary"/>).</summary>
+    static void Formats(BenchContext ctx, int steps)
+    {
+        int rounds = ctx.Quick ? 1 : RoundSummary.DefaultRounds;
+        var formats = Enum.GetValues<StepFormat>();
+        var perFormat = formats.ToDictionary(f => f, _ => new List<double>());
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < formats.Length; i++)
+            {
+                var f = formats[(i + r) % formats.Length];
+                perFormat[f].Add(StepBenchmarks.SimClrStep(batch: 256, steps: steps, width: 1.0, format: f).ImagesPerSecond);
+            }
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var f in formats)
+        {
+            var ratio = RoundSummary.Of(perFormat[f].Zip(perFormat[StepFormat.Fp32], (a, b) => a / b).ToList());
+            rows.Add([f.ToString(), $"{RoundSummary.MedianOf(perFormat[f]):0}", $"{ratio.Median:0.00}", $"{ratio.Min:0.00} - {ratio.Max:0.00}"]);
+            if (f != StepFormat.Fp32)
+                ctx.Report.Add(new BenchFigure("speed", $"SimCLR step (width 1), {f} / fp32", ratio.Median, "x", $"{ratio.Describe()}; adopt at >= 1.3x with the probe within 1 point"));
+        }
+        ctx.Report.Add(new BenchTable("speed", "The default SimCLR step (width 1, 2 x 256 images) in fp32, bf16 and channels-last, side by side",
+            ["format", "img/s (median)", "ratio to fp32 (median)", "ratio range"], rows,
+            $"{rounds} round(s) of {steps} steps per format, the order rotating every round, {TorchSharp.torch.get_num_threads()} threads. bf16: forward and backward on a bf16 copy " +
+            "of the weights, fp32 master weights and optimizer (TorchSharp 0.107 has no autocast); channels-last: NHWC-strided images (no memory_format API in TorchSharp 0.107), " +
+            "which libtorch's CPU convolutions keep. Speed only: a format is adopted where the step is >= 1.3x faster and the probe accuracy within 1 point."));
     }
 
     /// <summary>The SimCLR step (width 0.5) in fresh processes, alternately with the allocator settings of

@@ -27,8 +27,9 @@ public static class PretrainCommand
         var images = Options.PositiveInt("images", "Training images [default: the method's].");
         var batch = Options.PositiveInt("batch", "Batch size [default: the method's].");
         var width = Options.PositiveNumber("width", "Encoder width multiplier [default: the method's].", "W");
-        var lr = Options.PositiveNumber("lr", "Learning rate [default: the method's].", "LR");
-        var wd = Options.NonNegativeNumber("wd", "Weight decay [default: the method's].", "WD");
+        var lr = Options.PositiveNumber("lr", "Adam's learning rate in the shared recipe [default: 2e-3].", "LR");
+        var wd = Options.NonNegativeNumber("wd", "Adam's weight decay in the shared recipe [default: 1e-6].", "WD");
+        var sharedRecipe = Options.Flag("adam", "Train with the shared Adam recipe (--lr, --wd) even where the method has its own from its paper (simsiam: SGD, Chen and He 2021).");
         var tag = Options.Text("tag", "Suffix of the checkpoint's name (letters, digits and '-').", "NAME");
         tag.Validators.Add(r =>
         {
@@ -52,6 +53,8 @@ public static class PretrainCommand
             if (!PretrainMethods.Names.Contains(m))
                 throw new UsageException($"unknown method '{m}'; expected one of: {string.Join(", ", PretrainMethods.Names)}.");
             if (parse.GetValue(minutes) == null && parse.GetValue(steps) == null) throw new UsageException("give a budget: --minutes N (wall-clock) and/or --steps N.");
+            if (!parse.GetValue(sharedRecipe) && PretrainMethods.HasOwnRecipe(m) && (parse.GetValue(lr) != null || parse.GetValue(wd) != null))
+                throw new UsageException($"{m} trains with its own recipe from its paper, which sets the learning rate and weight decay; add --adam to train it with the shared Adam recipe at --lr/--wd.");
             var defaults = new PretrainOptions { Method = m };
             var options = new PretrainOptions
             {
@@ -65,11 +68,12 @@ public static class PretrainCommand
                 Width = parse.GetValue(width) ?? defaults.Width,
                 LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
                 WeightDecay = parse.GetValue(wd) ?? defaults.WeightDecay,
+                MethodRecipe = !parse.GetValue(sharedRecipe),
                 ShowProgress = !parse.GetValue(quiet),
                 Command = Cli.CommandLine(parse),
             };
             return Task.FromResult(Pretrain(options, parse.GetValue(outDir), parse.GetValue(tag)));
-        }, method, minutes, steps, dataset, seed, outDir, images, batch, width, lr, wd, tag, quiet, list);
+        }, method, minutes, steps, dataset, seed, outDir, images, batch, width, lr, wd, sharedRecipe, tag, quiet, list);
     }
 
     static int Pretrain(PretrainOptions options, string? outFolder, string? tag)

@@ -59,8 +59,9 @@ public static class MethodSpeed
 
     static List<double> RegistryStepTimes(string method, LabeledImages data, int batch, int steps, int warmup, double width)
     {
-        var (built, optimizer, loader) = Pretrainer.Prepare(PretrainMethods.Get(method), PretrainSetup.For("toy", 3, width, data.NumClasses, 0),
+        var (built, recipe, loader) = Pretrainer.Prepare(PretrainMethods.Get(method), PretrainSetup.For("toy", 3, width, data.NumClasses, 0),
             data, batch, learningRate: 1e-3, weightDecay: 0, seed: 0);
+        var optimizer = recipe.Optimizer;
         using var batches = loader.Forever().GetEnumerator();
         var times = new List<double>();
         for (int s = 0; s < warmup + steps; s++)

@@ -236,62 +236,39 @@ public static class QualitySection
         return (scratch, tenPerClass);
     }
 
-    /// <summary>The semi-supervised methods of notebook 03 under its protocol, with 10 labels per class and the rest of
-    /// the pool unlabelled: a supervised warm-up, then the same number of extra steps for each method (supervised only,
-    /// one round of pseudo-labels, FixMatch, Mean Teacher), the same ConvNet classifier.</summary>
+    /// <summary>The semi-supervised methods of notebook 03 at matched steps (<see cref="SemiSupervisedComparison"/>), with
+    /// 10 labels per class and the rest of the pool unlabelled, and FixMatch's mask rate and pseudo-label accuracy.</summary>
     static void SemiSupervisedTable(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
     {
         Console.WriteLine($"    {dataset}: semi-supervised (10 labels per class)");
         const int perClass = 10;
-        int warmSteps = ctx.Quick ? 5 : 200, extraSteps = ctx.Quick ? 5 : 100, batch = 32;
-        int classes = pool.NumClasses, channels = (int)pool.Images.shape[1], side = (int)pool.Images.shape[2];
-        var weak = new RandomResizedCrop(side, scaleMin: 0.6, ratioMin: 0.9, ratioMax: 1.1, flipProbability: 0.5);
-        Func<Tensor, Generator, Tensor> strong = channels == 3 ? ViewRecipes.SimClr(side, strength: 0.5, blur: false, scaleMin: 0.3).Apply : ViewRecipes.CropFlipContrast;
-        ConvClassifier NewModel() { torch.manual_seed(0); return new ConvClassifier(channels, classes, Width); }
-        ConvClassifier CopyOf(ConvClassifier m) { var c = NewModel(); ModelUtils.CopyWeights(m, c); return c; }
-        var names = new[] { "supervised only", "pseudo-labels (100 most confident per class, one round)", "FixMatch (tau 0.95)", "Mean Teacher (the teacher)" };
+        int warmSteps = ctx.Quick ? 5 : 200, extraSteps = ctx.Quick ? 5 : 400;
+        var names = SemiSupervisedComparison.Methods;
         var accs = names.ToDictionary(n => n, _ => new List<double>());
+        var maskRates = new List<IReadOnlyList<double>>();
+        var pseudoAccuracy = new List<IReadOnlyList<double>>();
         for (int d = 0; d < draws; d++)
         {
-            using var scope = NewDisposeScope();
-            var (labelled, rest) = LabelSplit.Split(pool, perClass, Course.Generator(100 + d));
-            var unlabelled = rest.Images;
-            var warm = NewModel();
-            SelfTraining.Fit(warm, optim.Adam(warm.parameters(), lr: 1e-3), labelled, null, null,
-                new SelfTrainingOptions { Steps = warmSteps, BatchSize = batch, Augment = weak.Apply, Seed = d, ShowProgress = false });
-
-            var supervised = CopyOf(warm);
-            SelfTraining.Fit(supervised, optim.Adam(supervised.parameters(), lr: 1e-3), labelled, null, null,
-                new SelfTrainingOptions { Steps = extraSteps, BatchSize = batch, Augment = weak.Apply, Seed = 50 + d, ShowProgress = false });
-            accs[names[0]].Add(SelfTraining.Accuracy(supervised, test));
-
-            var student = CopyOf(warm);
-            var pseudo = PseudoLabels.TopPerClass(SelfTraining.Predict(warm, unlabelled), 100);
-            SelfTraining.Fit(student, optim.Adam(student.parameters(), lr: 1e-3), labelled, unlabelled, pseudo,
-                new SelfTrainingOptions { Steps = extraSteps, BatchSize = batch, Augment = weak.Apply, Seed = 50 + d, ShowProgress = false });
-            accs[names[1]].Add(SelfTraining.Accuracy(student, test));
-
-            var options = new ConsistencyOptions { Steps = extraSteps, BatchSize = batch, Weak = weak.Apply, Strong = strong, Seed = 50 + d };
-            var fixMatch = CopyOf(warm);
-            ConsistencyTraining.FixMatchFit(fixMatch, labelled, unlabelled, options);
-            accs[names[2]].Add(SelfTraining.Accuracy(fixMatch, test));
-
-            var meanStudent = CopyOf(warm);
-            var teacher = NewModel();
-            ConsistencyTraining.MeanTeacherFit(meanStudent, teacher, labelled, unlabelled, options);
-            accs[names[3]].Add(SelfTraining.Accuracy(teacher, test));
+            var run = SemiSupervisedComparison.Run(pool, test, d, warmSteps, extraSteps, Width);
+            foreach (var n in names) accs[n].Add(run.Accuracy[n]);
+            maskRates.Add(run.MaskRate);
+            pseudoAccuracy.Add(run.PseudoLabelAccuracy);
         }
         var rows = names.Select(n =>
         {
             ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {n}, {perClass} labels per class", 100 * accs[n].Average(), "%",
-                $"mean of {draws} draw(s); warm-up {warmSteps} + {extraSteps} steps of {batch} labelled (+ {batch} unlabelled)"));
+                $"mean of {draws} draw(s); warm-up {warmSteps} + {extraSteps} steps of 32 labelled (+ 96 unlabelled)"));
             return (IReadOnlyList<string>)[n, Format(accs[n]), $"{warmSteps} + {extraSteps}"];
         }).ToList();
+        static string Trace(List<IReadOnlyList<double>> perDraw) => string.Join(", ", Enumerable.Range(0, perDraw.Min(r => r.Count))
+            .Select(i => Pct(perDraw.Select(r => r[i]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average())));
         ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: semi-supervised, {perClass} labels per class (%)",
             ["method", "test accuracy", "steps (warm-up + method)"], rows,
-            $"Notebook 03's protocol: the ConvNet classifier (width {Width}) trained end to end; a supervised warm-up of {warmSteps} steps on the labels " +
-            $"(crop + flip), then {extraSteps} more steps for each method, with the other {pool.Count - perClass * classes:N0} pool images unlabelled. " +
-            $"Mean ± std over {draws} label draw(s), the same draws as the probe table."));
+            $"Notebook 03's protocol at matched steps: the ConvNet classifier (width {Width}) trained end to end; a supervised warm-up of {warmSteps} steps on the labels " +
+            $"(flip + translation), then {extraSteps} more steps for each method from the same weights, with the other {pool.Count - perClass * pool.NumClasses:N0} pool images unlabelled; " +
+            $"FixMatch with its recipe (μ {FixMatchRecipe.CpuRatio}, tau 0.95, strong views with Cutout), Mean Teacher on the same μ and weak views. " +
+            $"Mean ± std over {draws} label draw(s), the same draws as the probe table. FixMatch's mask rate per tenth of its run (%): {Trace(maskRates)}; " +
+            $"accuracy of its confident pseudo-labels (%): {Trace(pseudoAccuracy)}."));
     }
 
     static string Pct(double a) => (100 * a).ToString("0.0", CultureInfo.InvariantCulture);

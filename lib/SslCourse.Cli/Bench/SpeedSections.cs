@@ -50,6 +50,7 @@ public static class SpeedSection
         }
 
         Allocator(ctx, steps);
+        Formats(ctx, steps);
 
         var rows = new List<IReadOnlyList<string>>();
         var measured = new List<MethodSpeedResult>();
@@ -71,17 +72,49 @@ public static class SpeedSection
         return Task.CompletedTask;
     }
 
+    /// <summary>The default SimCLR step (width 1, 2 x 256 images) in fp32, bf16 (fp32 master weights) and channels-last,
+    /// side by side: every round runs each format once, in an order that rotates from round to round; the ratio to fp32
+    /// of each round is summarised as median, min and max (<see cref="RoundSummary"/>).</summary>
+    static void Formats(BenchContext ctx, int steps)
+    {
+        int rounds = ctx.Quick ? 1 : RoundSummary.DefaultRounds;
+        var formats = Enum.GetValues<StepFormat>();
+        var perFormat = formats.ToDictionary(f => f, _ => new List<double>());
+        for (int r = 0; r < rounds; r++)
+            for (int i = 0; i < formats.Length; i++)
+            {
+                var f = formats[(i + r) % formats.Length];
+                perFormat[f].Add(StepBenchmarks.SimClrStep(batch: 256, steps: steps, width: 1.0, format: f).ImagesPerSecond);
+            }
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var f in formats)
+        {
+            var ratio = RoundSummary.Of(perFormat[f].Zip(perFormat[StepFormat.Fp32], (a, b) => a / b).ToList());
+            rows.Add([f.ToString(), $"{RoundSummary.MedianOf(perFormat[f]):0}", $"{ratio.Median:0.00}", $"{ratio.Min:0.00} - {ratio.Max:0.00}"]);
+            if (f != StepFormat.Fp32)
+                ctx.Report.Add(new BenchFigure("speed", $"SimCLR step (width 1), {f} / fp32", ratio.Median, "x", $"{ratio.Describe()}; adopt at >= 1.3x with the probe within 1 point"));
+        }
+        ctx.Report.Add(new BenchTable("speed", "The default SimCLR step (width 1, 2 x 256 images) in fp32, bf16 and channels-last, side by side",
+            ["format", "img/s (median)", "ratio to fp32 (median)", "ratio range"], rows,
+            $"{rounds} round(s) of {steps} steps per format, the order rotating every round, {TorchSharp.torch.get_num_threads()} threads. bf16: forward and backward on a bf16 copy " +
+            "of the weights, fp32 master weights and optimizer (TorchSharp 0.107 has no autocast); channels-last: NHWC-strided images (no memory_format API in TorchSharp 0.107), " +
+            "which libtorch's CPU convolutions keep. Speed only: a format is adopted where the step is >= 1.3x faster and the probe accuracy within 1 point."));
+    }
+
     /// <summary>The SimCLR step (width 0.5) in fresh processes, alternately with the allocator settings of
     /// <see cref="SslCourse.Native.NativeAllocator"/> and with glibc's defaults (<c>SSL_COURSE_MALLOC=system</c>).</summary>
     static void Allocator(BenchContext ctx, int steps)
     {
-        int rounds = ctx.Quick ? 1 : 3;
+        int rounds = ctx.Quick ? 1 : RoundSummary.DefaultRounds;
         var rows = new List<IReadOnlyList<string>>();
         var ratios = new List<double>();
+        (double ImagesPerSecond, bool Tuned) Tuned() => BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string>(), 256, steps, 0.5);
+        (double ImagesPerSecond, bool Tuned) Plain() => BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string> { ["SSL_COURSE_MALLOC"] = "system" }, 256, steps, 0.5);
         for (int r = 1; r <= rounds; r++)
         {
-            var tuned = BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string>(), 256, steps, 0.5);
-            var plain = BenchStepCommand.InChild(ctx.RepoRoot, new Dictionary<string, string> { ["SSL_COURSE_MALLOC"] = "system" }, 256, steps, 0.5);
+            (double ImagesPerSecond, bool Tuned) tuned, plain;
+            if (r % 2 == 1) { tuned = Tuned(); plain = Plain(); }       // tuned first in odd rounds,
+            else { plain = Plain(); tuned = Tuned(); }                  // glibc's defaults first in even ones
             if (!tuned.Tuned)
             {
                 ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc", null, "", "not measured: the allocator cannot be tuned here (not Linux with glibc)"));
@@ -94,8 +127,9 @@ public static class SpeedSection
             ["round", "tuned img/s", "glibc defaults img/s", "ratio"], rows,
             "`Course.Init` sets glibc's mmap threshold (32 MiB), trim threshold (256 MiB) and top pad (64 MiB) so that libtorch's per-step buffers are reused instead of being " +
             "mapped and faulted in afresh every step; `SSL_COURSE_MALLOC=system` keeps the defaults."));
-        ratios.Sort();
-        ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc (median of rounds)", ratios[ratios.Count / 2], "x", $"{rounds} alternated round(s) of {steps} steps, fresh processes"));
+        var summary = RoundSummary.Of(ratios);
+        ctx.Report.Add(new BenchFigure("speed", "SimCLR step, tuned / glibc default malloc (median of rounds)", summary.Median, "x",
+            $"{summary.Describe()} of {steps} steps each, fresh processes, the order swapped every round"));
     }
 }
 
@@ -113,12 +147,13 @@ public static class PeerSection
                 $"not measured: {python} cannot import torch (install Debian's python3-torch to measure it)"));
             return Task.CompletedTask;
         }
-        var rounds = StepBenchmarks.CompareWithPeer(script, rounds: ctx.Quick ? 1 : 3, batch: 256, steps: ctx.Quick ? 4 : 10, python: python);
+        var rounds = StepBenchmarks.CompareWithPeer(script, rounds: ctx.Quick ? 1 : RoundSummary.DefaultRounds, batch: 256, steps: ctx.Quick ? 4 : 10, python: python);
         var rows = rounds.Select(r => (IReadOnlyList<string>)[r.Round.ToString(), $"{r.TorchSharp:0}", $"{r.PyTorch:0}", $"{r.Ratio:0.00}"]).ToList();
         ctx.Report.Add(new BenchTable("peer", "SimCLR step, 2 x 256 images, default ConvNet: TorchSharp and PyTorch alternated", ["round", "TorchSharp img/s", "PyTorch img/s", "ratio"], rows,
             $"PyTorch {PythonTorchVersion(python)} from {python}; the same threads, batch, steps and architecture{(SslCourse.Native.NativeAllocator.IsTuned ? " and malloc settings (glibc's MALLOC_* variables)" : "")}; goal: ratio >= 0.9."));
-        var ratios = rounds.Select(r => r.Ratio).Order().ToList();
-        ctx.Report.Add(new BenchFigure("peer", "TorchSharp / PyTorch, SimCLR step (median of rounds)", ratios[ratios.Count / 2], "x", $"{rounds.Count} alternated round(s); goal >= 0.9"));
+        var summary = RoundSummary.Of(rounds.Select(r => r.Ratio).ToList());
+        ctx.Report.Add(new BenchFigure("peer", "TorchSharp / PyTorch, SimCLR step (median of rounds)", summary.Median, "x",
+            $"{summary.Describe()}, the order swapped every round; goal >= 0.9"));
         return Task.CompletedTask;
     }
 

@@ -19,6 +19,21 @@ namespace SslCourse.Cli.Bench;
 /// <param name="Threads">torch intra-op threads</param>
 public sealed record StepBenchmarkResult(int Batch, int Steps, double ImagesPerSecond, double MedianStepSeconds, double DataShare, double ComputeShare, int Threads);
 
+/// <summary>The number format and memory layout of a benchmarked step.</summary>
+public enum StepFormat
+{
+    /// <summary>fp32 weights and activations, NCHW (the default).</summary>
+    Fp32,
+    /// <summary>bf16 forward and backward on a bf16 copy of the weights, fp32 master weights for the optimizer (TorchSharp
+    /// 0.107 has no autocast): each step copies the master weights into the copy and its gradients back.</summary>
+    Bf16,
+    /// <summary>fp32 with the images in channels-last layout (NHWC strides; libtorch's CPU convolutions then run in
+    /// channels-last and keep it; TorchSharp 0.107 has no memory_format argument, so the layout is made by a permute).</summary>
+    ChannelsLast,
+    /// <summary>Both.</summary>
+    Bf16ChannelsLast,
+}
+
 /// <summary>One round of the side-by-side comparison with PyTorch.</summary>
 /// <param name="Round">1-based round</param>
 /// <param name="TorchSharp">img/s of the C# step</param>
@@ -43,7 +58,8 @@ public static class StepBenchmarks
     /// <param name="warmup">untimed steps first</param>
     /// <param name="seed">seed of the data, the model and the augmentation</param>
     /// <param name="width">encoder width multiplier</param>
-    public static StepBenchmarkResult SimClrStep(int batch = 256, int steps = 10, int warmup = 2, int seed = 0, double width = 1.0)
+    /// <param name="format">number format and layout of the step (<see cref="StepFormat"/>)</param>
+    public static StepBenchmarkResult SimClrStep(int batch = 256, int steps = 10, int warmup = 2, int seed = 0, double width = 1.0, StepFormat format = StepFormat.Fp32)
     {
         if (batch < 2) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 2.");
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1.");
@@ -55,6 +71,22 @@ public static class StepBenchmarks
         using var model = new SimClr(encoder, encoder.OutputDim, hidden: 2048, projectionDim: 128, temperature: 0.5);
         model.train();
         var opt = optim.SGD(model.parameters(), 0.1, momentum: 0.9, weight_decay: 1e-6);
+        bool bf16 = format is StepFormat.Bf16 or StepFormat.Bf16ChannelsLast, channelsLast = format is StepFormat.ChannelsLast or StepFormat.Bf16ChannelsLast;
+        SimClr? work = null;
+        if (bf16)
+        {
+            var workEncoder = new ConvNet(3, width);
+            work = new SimClr(workEncoder, workEncoder.OutputDim, hidden: 2048, projectionDim: 128, temperature: 0.5);
+            work.to(ScalarType.BFloat16);
+            work.train();
+        }
+        var master = model.parameters().ToList();
+        var copies = work?.parameters().ToList();
+        Tensor Prepare(Tensor v)
+        {
+            if (bf16) v = v.to(ScalarType.BFloat16);
+            return channelsLast ? v.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : v;   // NHWC strides, NCHW shape
+        }
         var data = new List<double>();
         var compute = new List<double>();
         var total = new List<double>();
@@ -68,16 +100,26 @@ public static class StepBenchmarks
             var v2 = ViewRecipes.CropFlipContrast(x, g);
             var t1 = Stopwatch.GetTimestamp();
             opt.zero_grad();
-            var loss = model.Loss(v1, v2);
+            Tensor loss;
+            if (work is null) loss = model.Loss(Prepare(v1), Prepare(v2));
+            else
+            {
+                using (no_grad()) foreach (var (c, m) in copies!.Zip(master)) c.copy_(m);            // fp32 master -> bf16 copy
+                work.zero_grad();
+                loss = work.Loss(Prepare(v1), Prepare(v2));
+            }
             loss.backward();
+            if (work is not null)
+                foreach (var (c, m) in copies!.Zip(master)) m.grad = c.grad?.to(ScalarType.Float32);  // bf16 gradients -> fp32 master
             opt.step();
-            loss.item<float>();
+            loss.to(ScalarType.Float32).item<float>();
             var t2 = Stopwatch.GetTimestamp();
             if (i < warmup) continue;
             data.Add(Stopwatch.GetElapsedTime(t0, t1).TotalSeconds);
             compute.Add(Stopwatch.GetElapsedTime(t1, t2).TotalSeconds);
             total.Add(Stopwatch.GetElapsedTime(t0, t2).TotalSeconds);
         }
+        work?.Dispose();
         double sum = total.Sum();
         double median = Median(total);
         return new StepBenchmarkResult(batch, steps, batch / median, median, data.Sum() / sum, compute.Sum() / sum, get_num_threads());
@@ -85,14 +127,15 @@ public static class StepBenchmarks
 
     /// <summary>
     /// Runs the C# step and the PyTorch step (<c>python3 peerScript</c>) alternately, <paramref name="rounds"/> times,
-    /// each with the same batch, steps and threads, and returns every round (compare the medians).
+    /// each with the same batch, steps and threads, ours first in odd rounds and PyTorch first in even ones (so that
+    /// neither always runs on a warmer or a noisier machine), and returns every round (summarise with <see cref="RoundSummary"/>).
     /// </summary>
     /// <param name="peerScript">path of peer_step.py</param>
     /// <param name="rounds">alternations</param>
     /// <param name="batch">images per view</param>
     /// <param name="steps">timed steps per round</param>
     /// <param name="python">the Python interpreter; default /usr/bin/python3 (Debian's, where python3-torch installs) when present</param>
-    public static List<PeerRound> CompareWithPeer(string peerScript, int rounds = 3, int batch = 256, int steps = 10, string? python = null)
+    public static List<PeerRound> CompareWithPeer(string peerScript, int rounds = RoundSummary.DefaultRounds, int batch = 256, int steps = 10, string? python = null)
     {
         if (!File.Exists(peerScript)) throw new FileNotFoundException($"peer script '{peerScript}' not found.", peerScript);
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "rounds must be at least 1.");
@@ -101,7 +144,8 @@ public static class StepBenchmarks
         var result = new List<PeerRound>();
         for (int r = 1; r <= rounds; r++)
         {
-            var mine = SimClrStep(batch, steps);
+            bool oursFirst = r % 2 == 1;
+            double mine = oursFirst ? SimClrStep(batch, steps).ImagesPerSecond : 0;
             var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
             if (Native.NativeAllocator.IsTuned)   // the same allocator settings for PyTorch, through glibc's variables
                 foreach (var (name, value) in Native.NativeAllocator.GlibcVariables) psi.Environment[name] = value;
@@ -114,14 +158,11 @@ public static class StepBenchmarks
             if (p.ExitCode != 0) throw new InvalidOperationException($"{python} {peerScript} failed with exit code {p.ExitCode}: {stderr.Trim()}");
             var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{'));
             using var doc = JsonDocument.Parse(line);
-            result.Add(new PeerRound(r, mine.ImagesPerSecond, doc.RootElement.GetProperty("images_per_second").GetDouble()));
+            if (!oursFirst) mine = SimClrStep(batch, steps).ImagesPerSecond;
+            result.Add(new PeerRound(r, mine, doc.RootElement.GetProperty("images_per_second").GetDouble()));
         }
         return result;
     }
 
-    static double Median(List<double> values)
-    {
-        var s = values.OrderBy(v => v).ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
+    static double Median(List<double> values) => RoundSummary.MedianOf(values);
 }

@@ -23,6 +23,8 @@ public sealed class SimSiam : Module<Tensor, Tensor>, ISslMethod
     public Module<Tensor, Tensor> Encoder => encoder;
     /// <summary>The projector g.</summary>
     public ProjectionHead Projector => projector;
+    /// <summary>The predictor h (SimSiam's recipe trains it at a fixed learning rate: <see cref="Training.SimSiamRecipe"/>).</summary>
+    public PredictionHead Predictor => predictor;
 
     /// <summary>Stop the gradient through z (the paper's point; set false to watch collapse).</summary>
     public bool StopGradient { get; set; }

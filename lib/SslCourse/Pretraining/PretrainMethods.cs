@@ -54,13 +54,17 @@ public sealed class PretrainModel
     public Action<double>? AfterStep { get; init; }
     /// <summary>The method's hyperparameters, for the manifest.</summary>
     public required Dictionary<string, string> Config { get; init; }
+    /// <summary>The method's own optimisation from its paper, given the batch size (SimSiam: <see cref="SimSiamRecipe"/>);
+    /// null: the course's shared Adam recipe (<see cref="OptimizerRecipe.Adam"/>).</summary>
+    public Func<int, OptimizerRecipe>? Recipe { get; init; }
 }
 
 /// <summary>A pre-training method of the registry.</summary>
 /// <param name="Name">the name on the command line ("simclr")</param>
 /// <param name="Summary">one line: the paper and the recipe</param>
 /// <param name="Build">builds the model for a setup</param>
-public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSetup, PretrainModel> Build);
+/// <param name="OwnRecipe">true when the built model brings its own optimisation recipe (<see cref="PretrainModel.Recipe"/>)</param>
+public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSetup, PretrainModel> Build, bool OwnRecipe = false);
 
 /// <summary>
 /// The registry of pre-training methods <c>ssl-course pretrain</c> offers. Each is built from the same library
@@ -77,11 +81,15 @@ public static class PretrainMethods
         new("simclr", "SimCLR (Chen et al., ICML 2020): NT-Xent at T = 0.2 on two views, projection head 512-128", SimClrModel),
         new("moco", "MoCo v2 (Chen et al., arXiv 2020): InfoNCE against a queue of 4096 keys from a momentum encoder (m = 0.99)", MoCoModel),
         new("byol", "BYOL (Grill et al., NeurIPS 2020): predictor + EMA target (momentum 0.99 -> 1, cosine), projection 512-128", ByolModel),
-        new("simsiam", "SimSiam (Chen and He, CVPR 2021): predictor + stop-gradient, no target network", SimSiamModel),
+        new("simsiam", "SimSiam (Chen and He, CVPR 2021): predictor + stop-gradient, no target network; SGD 0.05 x batch/256, momentum 0.9, cosine, predictor at a fixed lr", SimSiamModel, OwnRecipe: true),
     ];
 
     /// <summary>The method names.</summary>
     public static IReadOnlyList<string> Names => All.Select(m => m.Name).ToArray();
+
+    /// <summary>True when the method trains with its own recipe from its paper (<see cref="PretrainModel.Recipe"/>) rather
+    /// than the shared Adam one.</summary>
+    public static bool HasOwnRecipe(string name) => Get(name).OwnRecipe;
 
     /// <summary>The method called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">no such method; the message lists the valid names</exception>
@@ -146,8 +154,9 @@ public static class PretrainMethods
     static PretrainModel SimSiamModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        return TwoViews(s, new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128), encoder, null,
-            new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) });
+        var model = new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128);
+        return TwoViews(s, model, encoder, null, new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) },
+            recipe: batch => SimSiamRecipe.For(model, batch));
     }
 
     /// <summary>The placement rule: a model the library builds goes to <see cref="Course.Device"/>, before its parameters
@@ -158,10 +167,11 @@ public static class PretrainMethods
     static Tensor OnModel(nn.Module model, Tensor x) => x.to(ModelUtils.DeviceOf(model));
 
     /// <summary>A two-view method of the one method API (<see cref="ISslMethod"/>) on the setup's views.</summary>
-    static PretrainModel TwoViews(PretrainSetup s, ISslMethod method, ConvNet encoder, Action<double>? afterStep, Dictionary<string, string> config) => new()
+    static PretrainModel TwoViews(PretrainSetup s, ISslMethod method, ConvNet encoder, Action<double>? afterStep, Dictionary<string, string> config,
+        Func<int, OptimizerRecipe>? recipe = null) => new()
     {
         Model = OnCourseDevice((nn.Module)method), Encoder = encoder, Parameters = method.TrainableParameters(), Views = [s.View, s.View],
-        Loss = b => method.Loss(b.Views[0], b.Views[1]), AfterStep = afterStep, Config = config,
+        Loss = b => method.Loss(b.Views[0], b.Views[1]), AfterStep = afterStep, Config = config, Recipe = recipe,
     };
 
     static string ViewName(PretrainSetup s) => s.Dataset != "fmnist"

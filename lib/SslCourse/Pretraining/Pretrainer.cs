@@ -27,8 +27,12 @@ public sealed record PretrainOptions : TrainingOptions
     public double? Minutes { get; init; } = 5;
     /// <summary>Pre-training images (the first ones of the training split).</summary>
     public int Images { get; init; } = 10000;
-    /// <summary>Adam's weight decay.</summary>
+    /// <summary>Adam's weight decay in the shared recipe.</summary>
     public double WeightDecay { get; init; } = 1e-6;
+    /// <summary>True: a method with its own recipe from its paper trains with it (<see cref="PretrainModel.Recipe"/>:
+    /// SimSiam's SGD), ignoring <see cref="TrainingOptions.LearningRate"/> and <see cref="WeightDecay"/>; false: every method trains
+    /// with the shared Adam recipe.</summary>
+    public bool MethodRecipe { get; init; } = true;
     /// <summary>The encoder's width multiplier (<see cref="ConvNet"/>).</summary>
     public double Width { get; init; } = 1.0;
     /// <summary>The command line that started the run (recorded in the manifest).</summary>
@@ -67,7 +71,7 @@ public static class Pretrainer
         if (o.BatchSize > train.Count) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, $"BatchSize exceeds the {train.Count} training images.");
         var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, seed);
         // The models are built here (their initial weights come from the seed); the caller's generator is left as it was.
-        var (built, optimizer, loader) = SeededInit.Build(seed, () => Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, seed));
+        var (built, recipe, loader) = SeededInit.Build(seed, () => Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, seed, o.MethodRecipe));
         using var batches = loader.Forever().GetEnumerator();
 
         var watch = Stopwatch.StartNew();
@@ -77,9 +81,9 @@ public static class Pretrainer
         {
             TimeBudget = budget,
             Clock = clock,
-            Schedule = new WarmupCosine(o.LearningRate, warmup: 0.05),
+            GroupSchedules = recipe.GroupSchedules,
             StepsPerEpoch = train.Count / (double)o.BatchSize,
-        }, optimizer, step =>
+        }, recipe.Optimizer, step =>
         {
             batches.MoveNext();
             return built.Loss(batches.Current);
@@ -103,7 +107,7 @@ public static class Pretrainer
             ["image_size"] = PretrainData.Size(o.Dataset).ToString(inv),
             ["width"] = o.Width.ToString(inv),
             ["batch_size"] = o.BatchSize.ToString(inv),
-            ["optimizer"] = $"Adam, lr {o.LearningRate.ToString(inv)} (5% warm-up, cosine over the budget), weight decay {o.WeightDecay.ToString(inv)}",
+            ["optimizer"] = recipe.Description,
             ["budget_minutes"] = o.Minutes?.ToString(inv) ?? "",
             ["max_steps"] = stepLimit?.ToString(inv) ?? "",
             ["threads"] = get_num_threads().ToString(inv),
@@ -129,16 +133,18 @@ public static class Pretrainer
         return new PretrainResult(built.Encoder, info, history);
     }
 
-    /// <summary>A method built and ready to train: its model in training mode, Adam over its parameters and a seeded
-    /// loader of its views over <paramref name="train"/> (what <see cref="Run"/> and the bench's MethodSpeed share).</summary>
-    public static (PretrainModel Built, optim.Optimizer Optimizer, DataLoader Loader) Prepare(PretrainMethod method, PretrainSetup setup,
-        LabeledImages train, int batchSize, double learningRate, double weightDecay, int seed)
+    /// <summary>A method built and ready to train: its model in training mode, its optimisation recipe (the method's own
+    /// when <paramref name="methodRecipe"/> and it has one, else Adam at <paramref name="learningRate"/> with
+    /// <paramref name="weightDecay"/>) and a seeded loader of its views over <paramref name="train"/> (what <see cref="Run"/>
+    /// and the bench's MethodSpeed share).</summary>
+    public static (PretrainModel Built, OptimizerRecipe Recipe, DataLoader Loader) Prepare(PretrainMethod method, PretrainSetup setup,
+        LabeledImages train, int batchSize, double learningRate, double weightDecay, int seed, bool methodRecipe = true)
     {
         var built = method.Build(setup);
         built.Model.train();
-        var optimizer = optim.Adam(built.Parameters, lr: learningRate, weight_decay: weightDecay);
+        var recipe = methodRecipe && built.Recipe is { } own ? own(batchSize) : OptimizerRecipe.Adam(built.Parameters, learningRate, weightDecay);
         var loader = new DataLoader(train, batchSize, seed: seed, dropLast: true, views: built.Views);
-        return (built, optimizer, loader);
+        return (built, recipe, loader);
     }
 
     /// <summary>Saves the encoder of a run to <paramref name="path"/> (+ ".json"), atomically.</summary>
@@ -147,11 +153,12 @@ public static class Pretrainer
     /// <summary>The fixed evaluation, in words.</summary>
     public static string EvaluationDescription(string dataset) =>
         $"{PretrainData.Check(dataset)}: bank = first {PretrainData.EvalBank} training images, test = first {PretrainData.EvalTest} test images; " +
-        $"knn: weighted kNN (k {KnnK}, T {Knn.DefaultTemperature}); probe: linear probe on all bank labels; probe10: linear probe on 10 labels per class, mean of 3 draws";
+        $"knn: weighted kNN (k {KnnK}, T {Knn.DefaultTemperature}); probe: linear probe on all bank labels; probe10: linear probe on 10 labels per class, mean of 3 draws; std: std of the L2-normalised bank features (0 = collapsed)";
 
     /// <summary>Scores an encoder on the fixed evaluation subset of <paramref name="dataset"/>:
     /// "knn" (kNN accuracy, k = 20), "probe" (linear probe on all bank labels) and "probe10" (10 labels per class,
-    /// mean of 3 draws), each in 0..1.</summary>
+    /// mean of 3 draws), each in 0..1, and "std", the collapse measure of the bank's features
+    /// (<see cref="CollapseMetrics.NormalisedStd"/>: 0 when every image maps to one direction).</summary>
     public static Dictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> encoder, string dataset)
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -169,7 +176,7 @@ public static class Pretrainer
             var (labelled, _) = LabelSplit.Split(bank.Labels, 10, Course.Generator(100 + draw));
             few.Add(LinearProbe.Evaluate(fb.index_select(0, labelled), bank.Labels.index_select(0, labelled), ft, test.Labels, classes, probeOptions).TestAccuracy);
         }
-        return new Dictionary<string, double> { ["knn"] = knn, ["probe"] = probe, ["probe10"] = few.Average() };
+        return new Dictionary<string, double> { ["knn"] = knn, ["probe"] = probe, ["probe10"] = few.Average(), ["std"] = CollapseMetrics.NormalisedStd(fb) };
     }
 
     /// <summary>kNN accuracy (k = 20) on the fixed evaluation subset: the figure a checkpoint's manifest records as "knn".</summary>

@@ -52,7 +52,7 @@ public abstract record Schedule
 /// <summary>
 /// Linear warm-up over the first <see cref="Warmup"/> of the run, from a tenth of the warm-up in, then a cosine to 0 over
 /// the rest, both on the fraction of the run done (so a run cut by its time budget still ends at 0). The schedule of
-/// <c>ssl-course pretrain</c> (5% warm-up).
+/// <c>ssl-course pretrain</c> (5% warm-up); with no warm-up (0) a plain cosine from the peak (SimSiam's).
 /// </summary>
 public sealed record WarmupCosine : Schedule
 {
@@ -65,7 +65,7 @@ public sealed record WarmupCosine : Schedule
     public WarmupCosine(double peak, double warmup = 0.05)
     {
         if (!(peak > 0) || double.IsInfinity(peak)) throw new ArgumentOutOfRangeException(nameof(peak), peak, "peak must be positive.");
-        if (!(warmup > 0 && warmup < 1)) throw new ArgumentOutOfRangeException(nameof(warmup), warmup, "warmup must be in (0, 1).");
+        if (!(warmup >= 0 && warmup < 1)) throw new ArgumentOutOfRangeException(nameof(warmup), warmup, "warmup must be in [0, 1).");
         (Peak, Warmup) = (peak, warmup);
     }
 
@@ -78,6 +78,14 @@ public sealed record WarmupCosine : Schedule
 
     /// <inheritdoc/>
     public override double At(RunProgress progress) => At(progress.Fraction);
+}
+
+/// <summary>A value that does not change over the run (SimSiam's predictor learning rate: <see cref="SimSiamRecipe"/>).</summary>
+/// <param name="Value">the value at every step</param>
+public sealed record ConstantSchedule(double Value) : Schedule
+{
+    /// <inheritdoc/>
+    public override double At(RunProgress progress) => Value;
 }
 
 /// <summary>

@@ -14,6 +14,10 @@ public sealed record TrainOptions
     /// <summary>Learning rate as a function of the run's progress (<see cref="CosineSchedule"/> by step,
     /// <see cref="WarmupCosine"/> by fraction of the run); null keeps the optimizer's own rate.</summary>
     public Schedule? Schedule { get; init; }
+    /// <summary>One schedule per parameter group of the optimizer (in the optimizer's group order), for recipes whose
+    /// groups follow different rates (SimSiam's predictor keeps a fixed rate while the rest follows a cosine:
+    /// <see cref="SimSiamRecipe"/>); it replaces <see cref="Schedule"/>. Null: <see cref="Schedule"/> for every group.</summary>
+    public IReadOnlyList<Schedule>? GroupSchedules { get; init; }
     /// <summary>The run's clock, when the caller reads the same progress outside the loop; null: the loop starts one
     /// from <see cref="Steps"/> and <see cref="TimeBudget"/>.</summary>
     public RunClock? Clock { get; init; }
@@ -100,13 +104,22 @@ public static class Trainer
         using var progress = options.ShowProgress ? TrainingProgress.Open(options.Title, options.Steps) : null;
         var shown = new Dictionary<string, double>();
         var parameters = optimizer.parameters().ToList();
+        var groups = optimizer.ParamGroups.ToList();
+        if (options.GroupSchedules is { } perGroup && perGroup.Count != groups.Count)
+            throw new ArgumentException($"TrainOptions.GroupSchedules has {perGroup.Count} schedule(s) for an optimizer of {groups.Count} parameter group(s).", nameof(options));
 
         for (int i = 0; i < options.Steps; i++)
         {
             double lossValue;
             using (NewDisposeScope())
             {
-                if (options.Schedule is { } schedule)
+                if (options.GroupSchedules is { } schedules)
+                {
+                    var progressNow = clock.At(i);
+                    for (int g = 0; g < groups.Count; g++) groups[g].LearningRate = schedules[g].At(progressNow);
+                    history.LearningRate.Add(groups[0].LearningRate);
+                }
+                else if (options.Schedule is { } schedule)
                 {
                     double lr = schedule.At(clock.At(i));
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;

@@ -43,12 +43,99 @@ public class ConsistencyTrainingTests
 
     /// <summary>The first step's draws, replayed: B labelled rows, then B unlabelled rows, from the seed's generator
     /// (the views below ignore the generator, so they draw nothing).</summary>
-    static (Tensor X, Tensor Y, Tensor U) FirstBatch(LabeledImages labelled, Tensor unlabelled, long seed)
+    static (Tensor X, Tensor Y, Tensor U) FirstBatch(LabeledImages labelled, Tensor unlabelled, long seed, int ratio = 1)
+    {
+        var (x, y, u, _) = FirstBatchWithPositions(labelled, unlabelled, seed, ratio);
+        return (x, y, u);
+    }
+
+    /// <summary>The same, with μ = <paramref name="ratio"/>: B labelled rows, then μB unlabelled rows and their positions.</summary>
+    static (Tensor X, Tensor Y, Tensor U, long[] UIndex) FirstBatchWithPositions(LabeledImages labelled, Tensor unlabelled, long seed, int ratio)
     {
         var g = Course.Generator(seed);
         var li = randint(labelled.Count, [Batch], generator: g);
-        var ui = randint(unlabelled.shape[0], [Batch], generator: g);
-        return (labelled.Images.index_select(0, li), labelled.Labels.index_select(0, li), unlabelled.index_select(0, ui));
+        var ui = randint(unlabelled.shape[0], [Batch * ratio], generator: g);
+        return (labelled.Images.index_select(0, li), labelled.Labels.index_select(0, li), unlabelled.index_select(0, ui), ui.data<long>().ToArray());
+    }
+
+    /// <summary>A model that remembers the row count of every batch it sees.</summary>
+    sealed class Recording(nn.Module<Tensor, Tensor> inner) : nn.Module<Tensor, Tensor>("Recording")
+    {
+        readonly nn.Module<Tensor, Tensor> inner = inner;
+        public List<long> Rows { get; } = [];
+        public override Tensor forward(Tensor x) { Rows.Add(x.shape[0]); return inner.call(x); }
+    }
+
+    [Fact]
+    public void FixMatch_with_ratio_mu_takes_B_labelled_and_mu_B_unlabelled_images_and_logs_mask_rate_and_pseudo_label_accuracy()
+    {
+        const int mu = 3;
+        const double threshold = 0.5;
+        var (labelled, unlabelled) = Data();
+        var truth = randint(Classes, [unlabelled.shape[0]], generator: Course.Generator(11));
+        var reference = Linear(1);
+        var (x, y, u, ui) = FirstBatchWithPositions(labelled, unlabelled, seed: 3, mu);
+        float[] lx, lw, ls;
+        using (no_grad())
+        {
+            lx = reference.call(x).data<float>().ToArray();
+            lw = reference.call(u).data<float>().ToArray();
+            ls = reference.call(-u).data<float>().ToArray();
+        }
+        double sup = 0, unsup = 0, confident = 0, right = 0;
+        var ya = y.data<long>().ToArray();
+        var ta = truth.data<long>().ToArray();
+        for (int i = 0; i < Batch; i++) sup += NaiveCe(lx, i, ya[i]);
+        for (int i = 0; i < mu * Batch; i++)
+        {
+            var p = Softmax(lw, i);
+            int best = Array.IndexOf(p, p.Max());
+            if (p[best] < threshold) continue;
+            unsup += NaiveCe(ls, i, best);
+            confident++;
+            if (ta[ui[i]] == best) right++;
+        }
+        confident.Should().BeInRange(1, mu * Batch - 1, "the case must mask some rows and keep others");
+
+        var model = new Recording(Linear(1));
+        var history = ConsistencyTraining.FixMatchFit(model, labelled, unlabelled, new ConsistencyOptions
+        {
+            Steps = 1, BatchSize = Batch, UnlabelledRatio = mu, Weak = (t, _) => t, Strong = (t, _) => -t, Threshold = threshold, Seed = 3,
+            UnlabelledTruth = truth,
+        });
+        model.Rows.Should().Equal(Batch + 2 * mu * Batch);                       // [x; weak u; strong u]
+        history.Loss[0].Should().BeApproximately(sup / Batch + unsup / (mu * Batch), 1e-5);
+        history.Last("mask rate").Should().BeApproximately(confident / (mu * Batch), 1e-9);
+        history.Last("pseudo-label accuracy").Should().BeApproximately(right / confident, 1e-9);
+
+        var badRatio = () => ConsistencyTraining.FixMatchFit(Linear(1), labelled, unlabelled, new ConsistencyOptions { Weak = (t, _) => t, UnlabelledRatio = 0 });
+        badRatio.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*UnlabelledRatio*");
+        var badTruth = () => ConsistencyTraining.FixMatchFit(Linear(1), labelled, unlabelled, new ConsistencyOptions { Weak = (t, _) => t, UnlabelledTruth = zeros(3, dtype: ScalarType.Int64) });
+        badTruth.Should().Throw<ArgumentException>().WithMessage("*UnlabelledTruth must be [10]*[3]*");
+    }
+
+    [Fact]
+    public void The_recipe_has_the_papers_threshold_and_views_and_the_cpu_ratio()
+    {
+        var o = FixMatchRecipe.Options(channels: 3, steps: 10, seed: 2);
+        (o.Threshold, o.UnlabelledRatio, o.BatchSize, o.Steps, o.Seed).Should().Be((0.95, FixMatchRecipe.CpuRatio, 32, 10, 2L));
+        FixMatchRecipe.PaperRatio.Should().Be(7);
+        var weak = FixMatchRecipe.Weak();
+        (weak.MaxFraction, weak.FlipProbability).Should().Be((0.125, 0.5));
+        var images = rand([6, 3, 32, 32], generator: Course.Generator(1));
+        foreach (var channels in new[] { 1, 3 })
+        {
+            var x = images[.., ..channels];
+            var strong = FixMatchRecipe.Strong(channels);
+            var a = strong(x, Course.Generator(4));
+            a.shape.Should().Equal(x.shape);
+            a.Equals(strong(x, Course.Generator(4))).Should().BeTrue("the same generator state gives the same views");
+            (a.min().item<float>() >= 0 && a.max().item<float>() <= 1).Should().BeTrue();
+            // Cutout comes last: each image holds a gray square of at least a quarter of the side squared (16 x 16 clipped by a border).
+            for (int i = 0; i < 6; i++)
+                a[i, 0].eq(0.5f).sum().item<long>().Should().BeGreaterThanOrEqualTo(8 * 8, $"image {i} of {channels} channel(s)");
+        }
+        FluentActions.Invoking(() => FixMatchRecipe.Strong(2)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*channels*");
     }
 
     [Fact]

@@ -203,13 +203,13 @@ public sealed class CheckBuilder
     }
 
     /// <summary>Runs the parts in order and returns the check's result (the check cell's value). Never throws.
-    /// First of all the solution itself is read (<see cref="KernelSolution"/>): a solution that uses its reference or
+    /// First of all the solution itself is read (<see cref="SslCourse.Display.KernelSolution"/>): a solution that uses its reference or
     /// the deny-list of <see cref="SolutionAnalyzer"/> fails before any part runs.</summary>
     public CheckResult Done()
     {
         if (_parts.Count == 0) return new CheckResult(_exercise, false, $"✗ {_exercise}: this check has no parts (instructor error).");
         string? violation;
-        try { violation = KernelSolution.Analyze(_exercise, new SolutionRules(_forbidden, _vectorised)); }
+        try { violation = SslCourse.Display.KernelSolution.Analyze(_exercise, new SolutionRules(_forbidden, _vectorised)); }
         catch (Exception e) { violation = $"the solution could not be analysed ({Describe(e)})."; }
         if (violation != null)
         {

@@ -313,7 +313,7 @@ public static class SolutionAnalyzer
             sourceReferenceResolver: new SourceFileResolver([], directory),
             nullableContextOptions: NullableContextOptions.Enable,
             usings: KernelUsings);
-        var references = Basic().Append(MetadataReference.CreateFromFile(typeof(Microsoft.DotNet.Interactive.Kernel).Assembly.Location)).ToList();
+        var references = Basic().Append(MetadataReference.CreateFromFile(SslCourse.Display.KernelSolution.KernelAssemblyPath)).ToList();
         var compilations = new List<CSharpCompilation>();
         CSharpCompilation? state = null;   // the last cell that compiled: as in the kernel, a failed cell adds nothing
         for (int i = 0; i < cells.Count; i++)

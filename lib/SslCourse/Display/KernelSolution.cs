@@ -1,7 +1,8 @@
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
+using SslCourse.Exercises;
 
-namespace SslCourse.Exercises;
+namespace SslCourse.Display;
 
 /// <summary>
 /// The notebook side of <see cref="SolutionAnalyzer"/>: finds, in the running C# kernel, the submission that holds
@@ -11,6 +12,10 @@ namespace SslCourse.Exercises;
 /// </summary>
 public static class KernelSolution
 {
+    /// <summary>The notebook kernel's assembly, which the analyser compiles solutions against (so a solution that
+    /// reaches for the kernel binds to it and is caught).</summary>
+    public static string KernelAssemblyPath => typeof(Kernel).Assembly.Location;
+
     /// <summary>The violation message for <paramref name="exercise"/>'s solution, or null when it is clean or when no
     /// kernel (or no exercise cell) is found, e.g. a check called from a plain program or a test.</summary>
     public static string? Analyze(string exercise, SolutionRules rules)

@@ -144,7 +144,9 @@ public class SandboxAttackTests(AttackRun run) : IClassFixture<AttackRun>
     public void Forged_records_earn_nothing_the_students_values_do_not()
     {
         run.Score("forges").Should().Be(4, run.Why("forges"));
-        run.Message("forges", "double").Should().Contain("values differ");
+        // The points come from the verdict on the evidence; the message is the check's own where it agrees, and the
+        // check cell's own analysis (in the sandbox) names the stream the forger opened.
+        run.Message("forges", "double").Should().Match(m => m.Contains("values differ") || m.Contains("your solution uses System.Console.OpenStandardOutput"));
     }
 
     [Fact]

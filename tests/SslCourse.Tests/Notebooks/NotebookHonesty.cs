@@ -6,7 +6,8 @@ namespace SslCourse.Tests.Notebooks;
 /// <summary>
 /// Keeps a notebook honest: its source copy, graded in the smoke budget (in the grader's sandbox), runs every
 /// code cell without error and passes every check; its released copy runs to the end, and every exercise's check
-/// fails with the "not implemented" message. Failures name the notebook, the cell or the exercise.
+/// fails with the "not implemented" message; a copy with the plausible wrong solutions fails every check with the
+/// expected message (<see cref="WrongSolutionTests"/>). Failures name the notebook, the cell or the exercise.
 /// </summary>
 public static class NotebookHonesty
 {
@@ -28,6 +29,13 @@ public static class NotebookHonesty
         Directory.CreateDirectory(Path.Combine(subs, "released"));
         File.Copy(notebook, Path.Combine(subs, "source", name));
         File.Copy(Path.Combine(released, name), Path.Combine(subs, "released", name));
+        // The course's notebooks also get a submission with every exercise answered by its plausible wrong solution.
+        var wrong = WrongSolutionTests.Submission(notebook);
+        if (wrong != null)
+        {
+            Directory.CreateDirectory(Path.Combine(subs, "wrong"));
+            wrong.Save(Path.Combine(subs, "wrong", name));
+        }
         var grades = Path.Combine(work, "grades");
         Grade(subs, notebook, grades, gradeArgs);
         var source = Result(grades, "source__" + Path.GetFileNameWithoutExtension(name));
@@ -48,6 +56,8 @@ public static class NotebookHonesty
             ((string)e["message"]!).Should().Contain("not implemented", $"{name}, exercise '{e["exercise"]}': a stub's check must say it is not implemented");
         }
         ((int)student["score"]!).Should().Be(0, $"the released {name} must score 0");
+
+        if (wrong != null) WrongSolutionTests.Verify(name, Result(grades, "wrong__" + Path.GetFileNameWithoutExtension(name)));
     }
 
     static void Grade(string submissions, string source, string outDir, string[] extra)

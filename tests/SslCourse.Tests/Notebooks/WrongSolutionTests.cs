@@ -8,7 +8,8 @@ namespace SslCourse.Tests.Notebooks;
 /// <summary>
 /// Every exercise of every notebook has at least one plausible wrong solution (in <c>wrong-solutions.json</c>: the code
 /// of each solution region, why it is wrong, and a phrase its check's message must contain). Each notebook is graded in
-/// smoke with all its exercises answered wrongly at once: every check must fail, and say the expected thing.
+/// smoke with all its exercises answered wrongly at once, in <see cref="NotebookHonesty.Verify"/>'s grade run (so the
+/// grader's reference run of the source serves it too): every check must fail, and say the expected thing.
 /// </summary>
 public class WrongSolutionTests
 {
@@ -44,25 +45,29 @@ public class WrongSolutionTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Notebooks))]
-    public void Every_check_rejects_its_wrong_solution_with_a_useful_message(string notebook)
+    /// <summary>The notebook at <paramref name="path"/> with every exercise answered by its wrong solution, or null when
+    /// the notebook has none (no exercises, or not one of the course's notebooks, e.g. the demo course).
+    /// <see cref="NotebookHonesty.Verify"/> grades it in the same run as the source and the released copy (one
+    /// reference run serves all three) and calls <see cref="Verify"/> on its result.</summary>
+    internal static NotebookDocument? Submission(string path)
     {
-        var path = Path.Combine(Repo.Notebooks, notebook);
-        var wrong = Data[notebook]!.AsObject();
+        var name = Path.GetFileName(path);
+        if (Path.GetFullPath(Path.GetDirectoryName(path)!) != Path.GetFullPath(Repo.Notebooks) || Data[name] is not JsonObject wrong) return null;
         var submission = NotebookDocument.Load(path);
-        foreach (var e in ExerciseFormat.Exercises(submission))
+        var exercises = ExerciseFormat.Exercises(submission);
+        if (exercises.Count == 0) return null;
+        foreach (var e in exercises)
         {
             var code = wrong[e.Id]!["code"]!.AsArray().Select(c => (string)c!).ToList();
             e.Cell.Source = ExerciseFormat.ReplaceSolutions(e.Cell.Source, (k, indent) => string.Join("\n", code[k].Split('\n').Select(l => indent + l)));
         }
-        var work = Repo.TempDir("wrong");
-        var file = Path.Combine(work, notebook);
-        submission.Save(file);
-        var outDir = Path.Combine(work, "grades");
-        var r = CliProcess.Run(Repo.Root, NotebookHonesty.Limit, "grade", file, "--source", path, "--out", outDir, "--budget", "smoke");
-        r.ExitCode.Should().Be(0, r.All);
-        var result = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, Path.GetFileNameWithoutExtension(notebook) + ".json")))!.AsObject();
+        return submission;
+    }
+
+    /// <summary>Every check of <paramref name="notebook"/>'s wrong submission failed, and said the expected thing.</summary>
+    internal static void Verify(string notebook, JsonObject result)
+    {
+        var wrong = Data[notebook]!.AsObject();
         foreach (var e in result["exercises"]!.AsArray())
         {
             var id = (string)e!["exercise"]!;

@@ -23,7 +23,8 @@ public static class BenchCommand
     public static readonly List<BenchSection> Sections =
     [
         new("data", "procedural set generation img/s, SimCLR augmentation vs one training step, supervised vs raw-pixel accuracy", DataSection.RunAsync),
-        new("speed", "img/s of the default SimCLR training step and its data share; one training step of every method", SpeedSection.RunAsync),
+        new("speed", "img/s of the default SimCLR training step and its data share, the allocator's gain, bf16 and channels-last", SpeedSection.RunAsync),
+        new("methods", "one training step of every method on both datasets, and its steps in the matched budget", MethodsSection.RunAsync),
         new("peer", "the same SimCLR step in PyTorch (Debian's python3-torch) alternated with ours, and the ratio", PeerSection.RunAsync),
         new("quality", "every method of the course (shipped checkpoint or a short run here), random init and supervised from scratch: probe with 1/10/100/all labels per class and kNN; pseudo-labels, FixMatch and Mean Teacher with 10 labels per class; both datasets; the literature beside", QualitySection.RunAsync),
         new("notebooks", "wall time and peak memory of every notebook at smoke (and full unless --quick)", NotebookTimings.RunAsync),

@@ -17,9 +17,8 @@ namespace SslCourse.Cli.Bench;
 public sealed record MethodSpeedResult(string Method, int Batch, double ImagesPerSecond, double MedianStepSeconds, string Inputs);
 
 /// <summary>
-/// Times one training step of every method the course teaches on the procedural colour set, with the same code the
-/// notebooks and <c>ssl-course pretrain</c> use: the registry's methods (<see cref="PretrainMethods"/>) and the pretext
-/// tasks of notebooks 04-06 (<see cref="PretextTraining"/>, whose own loop is timed over its steps).
+/// Times one training step of every method the course teaches on one of its datasets, with the same code the
+/// notebooks and <c>ssl-course pretrain</c> use (<see cref="PretrainMethods"/>), one step at a time.
 /// </summary>
 public static class MethodSpeed
 {
@@ -32,17 +31,16 @@ public static class MethodSpeed
     /// <param name="steps">timed steps (at least 1)</param>
     /// <param name="warmup">untimed steps first</param>
     /// <param name="width">the ConvNet's width multiplier</param>
-    public static MethodSpeedResult Measure(string method, int batch = 128, int steps = 5, int warmup = 2, double width = 0.5)
+    /// <param name="dataset">the images (<see cref="PretrainData"/>): "toy" (32x32 colour) or "fmnist" (28x28 grayscale)</param>
+    public static MethodSpeedResult Measure(string method, int batch = 128, int steps = 5, int warmup = 2, double width = 0.5, string dataset = "toy")
     {
         if (!Methods.Contains(method)) throw new ArgumentException($"unknown method '{method}'; expected one of: {string.Join(", ", Methods)}.", nameof(method));
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1.");
         if (batch < 2) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 2.");
         using var scope = NewDisposeScope();
         Course.Reseed(0);
-        var data = new ToyObjects(seed: 0, size: 32).Train(Math.Max(4 * batch, 512));
-        var timed = (PretrainMethods.Names.Contains(method)
-            ? RegistryStepTimes(method, data, batch, steps, warmup, width)
-            : PretextStepTimes(method, data.Images, batch, steps, warmup, width)).Order().ToList();
+        var data = PretrainData.Train(dataset, Math.Max(4 * batch, 512));
+        var timed = StepTimes(method, dataset, data, batch, steps, warmup, width).Order().ToList();
         double median = timed[timed.Count / 2];
         return new MethodSpeedResult(method, batch, batch / median, median, Inputs(method));
     }
@@ -57,9 +55,10 @@ public static class MethodSpeed
         _ => "2 views",
     };
 
-    static List<double> RegistryStepTimes(string method, LabeledImages data, int batch, int steps, int warmup, double width)
+    static List<double> StepTimes(string method, string dataset, LabeledImages data, int batch, int steps, int warmup, double width)
     {
-        var (built, recipe, loader) = Pretrainer.Prepare(PretrainMethods.Get(method), PretrainSetup.For("toy", 3, width, data.NumClasses, 0),
+        var setup = PretrainSetup.For(dataset, PretrainData.Channels(dataset), width, data.NumClasses, 0) with { Images = data.Images };
+        var (built, recipe, loader) = Pretrainer.Prepare(PretrainMethods.Get(method), setup,
             data, batch, learningRate: 1e-3, weightDecay: 0, seed: 0);
         var optimizer = recipe.Optimizer;
         using var batches = loader.Forever().GetEnumerator();
@@ -76,21 +75,5 @@ public static class MethodSpeed
             if (s >= warmup) times.Add(watch.Elapsed.TotalSeconds);
         }
         return times;
-    }
-
-    /// <summary>The pretext loops run as a whole, so their steps cannot be timed one by one: a first run of the warm-up
-    /// steps pays the one-off costs, then every step of a second run is credited with that run's mean step time.</summary>
-    static List<double> PretextStepTimes(string method, Tensor images, int batch, int steps, int warmup, double width)
-    {
-        double Run(int n)
-        {
-            var options = new PretextOptions { Steps = n, BatchSize = batch, ShowProgress = false };
-            var encoder = new ConvNet(3, width);
-            var watch = Stopwatch.StartNew();
-            CourseMethods.TrainPretext(method, encoder, images, options);
-            return watch.Elapsed.TotalSeconds / n;
-        }
-        if (warmup > 0) Run(warmup);
-        return Enumerable.Repeat(Run(steps), steps).ToList();
     }
 }

@@ -34,8 +34,8 @@ public static class DataSection
     }
 }
 
-/// <summary>The speed section: img/s of the course's default SimCLR training step and its data share, then one
-/// training step of every method the course teaches.</summary>
+/// <summary>The speed section: img/s of the course's default SimCLR training step and its data share, the allocator's
+/// gain and the step's number formats.</summary>
 public static class SpeedSection
 {
     public static Task RunAsync(BenchContext ctx)
@@ -52,23 +52,6 @@ public static class SpeedSection
         Allocator(ctx, steps);
         Formats(ctx, steps);
 
-        var rows = new List<IReadOnlyList<string>>();
-        var measured = new List<MethodSpeedResult>();
-        foreach (var method in MethodSpeed.Methods)
-        {
-            var m = MethodSpeed.Measure(method, batch: 128, steps: ctx.Quick ? 2 : 5, warmup: ctx.Quick ? 1 : 2, width: 0.5);
-            ctx.Report.Add(new BenchFigure("speed", $"{method} training step, ConvNet width 0.5, batch 128", m.ImagesPerSecond, "img/s",
-                $"source images per second ({m.Inputs} each); median step {m.MedianStepSeconds * 1000:0} ms"));
-            measured.Add(m);
-            rows.Add([method, m.Inputs, $"{m.ImagesPerSecond:0}", $"{m.MedianStepSeconds * 1000:0}"]);
-        }
-        ctx.Report.Add(new BenchTable("speed", "One training step of each method (procedural colour set, ConvNet width 0.5, 128 source images)",
-            ["method", "encoder inputs per image", "img/s", "ms per step"], rows,
-            $"Median over {(ctx.Quick ? 2 : 5)} steps after warm-up, {TorchSharp.torch.get_num_threads()} threads; views, forward, backward, optimizer and the method's own update (EMA, queue) included. " +
-            "The pretext tasks' loops are timed as a whole (mean step)."));
-        ctx.Report.Add("speed", "method-steps.png", "one training step of each method", SslCourse.Display.Chart.Bars(
-            measured.Select(m => m.Method).ToArray(), [new SslCourse.Display.Series("source images per second", measured.Select(m => m.ImagesPerSecond).ToArray())],
-            title: "One training step, ConvNet width 0.5, 128 source images", yLabel: "img/s", valueFormat: "0").WithSize(1000, 380), ctx.OutDir);
         return Task.CompletedTask;
     }
 

@@ -18,8 +18,8 @@ public delegate PretextRun PretextTrainer(ConvNet encoder, Tensor images, Pretex
 /// <param name="Summary">one line: the paper and the recipe</param>
 public sealed record CourseMethod(string Name, string Summary)
 {
-    /// <summary>How <see cref="Pretrainer"/> (<c>ssl-course pretrain</c>) builds it; null when only the pretext driver trains it.</summary>
-    public PretrainMethod? Pretrain { get; init; }
+    /// <summary>How <see cref="Pretrainer"/> (<c>ssl-course pretrain</c>) builds it.</summary>
+    public required PretrainMethod Pretrain { get; init; }
     /// <summary>How <see cref="PretextTraining"/> trains it on unlabelled images at the shared budget of notebooks 04-07;
     /// null for the methods it does not drive (supervised needs labels; the two-view methods train through
     /// <see cref="Pretrain"/>).</summary>
@@ -42,21 +42,14 @@ public static class CourseMethods
     /// <summary>RotNet: 4-way rotation prediction.</summary>
     public static CourseMethod Rotation { get; } = FromRegistry("rotation", PretextTraining.Rotation);
     /// <summary>Colorization over <see cref="AbBins.Default"/> (Zhang, Isola and Efros, ECCV 2016).</summary>
-    public static CourseMethod Colorization { get; } = new("colorization", "colorization (Zhang, Isola and Efros, ECCV 2016): ab bins from the lightness, class-rebalanced")
-    {
-        Pretext = (encoder, images, options) => PretextTraining.Colorization(encoder, images, AbBins.Default, options),
-    };
+    public static CourseMethod Colorization { get; } = FromRegistry("colorization",
+        (encoder, images, options) => PretextTraining.Colorization(encoder, images, AbBins.Default, options));
     /// <summary>Context prediction with 9-pixel patches (8 below 31 pixels), gap 1, jitter 1 (Doersch, Gupta and Efros, ICCV 2015).</summary>
-    public static CourseMethod Context { get; } = new("context", "context prediction (Doersch, Gupta and Efros, ICCV 2015): which of 8 neighbours, one forward pass for both patches")
-    {
-        Pretext = (encoder, images, options) =>
-            PretextTraining.Context(encoder, images, new ContextPairs(patch: images.shape[2] >= 31 ? 9 : 8, gap: 1, jitter: 1), options),
-    };
+    public static CourseMethod Context { get; } = FromRegistry("context", (encoder, images, options) =>
+        PretextTraining.Context(encoder, images, new ContextPairs(patch: images.shape[2] >= 31 ? 9 : 8, gap: 1, jitter: 1), options));
     /// <summary>The jigsaw puzzle with 100 greedy permutations and a gap of 2 (Noroozi and Favaro, ECCV 2016).</summary>
-    public static CourseMethod Jigsaw { get; } = new("jigsaw", "jigsaw (Noroozi and Favaro, ECCV 2016): 100 greedy permutations of 3x3 tiles, context-free network")
-    {
-        Pretext = (encoder, images, options) => PretextTraining.Jigsaw(encoder, images, new Jigsaw(GreedyPermutations.Greedy(100), gap: 2), options),
-    };
+    public static CourseMethod Jigsaw { get; } = FromRegistry("jigsaw", (encoder, images, options) =>
+        PretextTraining.Jigsaw(encoder, images, new Jigsaw(GreedyPermutations.Greedy(100), gap: 2), options));
     /// <summary>SimCLR.</summary>
     public static CourseMethod SimClr { get; } = FromRegistry("simclr");
     /// <summary>MoCo v2.</summary>
@@ -72,8 +65,9 @@ public static class CourseMethods
     /// <summary>All method names, in the course's order.</summary>
     public static IReadOnlyList<string> All { get; } = Methods.Select(m => m.Name).ToArray();
 
-    /// <summary>The methods only the pretext driver trains (outside <see cref="PretrainMethods"/>).</summary>
-    public static IReadOnlyList<string> PretextTasks { get; } = Methods.Where(m => m.Pretrain is null).Select(m => m.Name).ToArray();
+    /// <summary>The hand-made pretext tasks of notebooks 04-06 that <see cref="TrainPretext"/> trains at the shared
+    /// pretext budget (rotation and supervised have their own <see cref="PretextTraining"/> entry points).</summary>
+    public static IReadOnlyList<string> PretextTasks { get; } = [Colorization.Name, Context.Name, Jigsaw.Name];
 
     /// <summary>The method called <paramref name="name"/>: the one place a name becomes an entry.</summary>
     /// <exception cref="ArgumentException">no such method; the message lists the valid names</exception>

@@ -21,6 +21,10 @@ public sealed record PretrainSetup(Func<ConvNet> MakeEncoder, int FeatureDim, st
     public static PretrainSetup For(string dataset, int channels, double width, int classes, int seed) =>
         new(() => new ConvNet(channels, width), new ConvNet(channels, width).OutputDim, dataset, classes, seed);
 
+    /// <summary>The training images, for methods that read statistics of the data before training (colorization's
+    /// rebalancing prior); null where no method needs them.</summary>
+    public Tensor? Images { get; init; }
+
     /// <summary>Image side (32 for toy, 28 for fmnist).</summary>
     public int Size => PretrainData.Size(Dataset);
 
@@ -33,6 +37,9 @@ public sealed record PretrainSetup(Func<ConvNet> MakeEncoder, int FeatureDim, st
 
     /// <summary>A light view for the supervised and rotation methods: crop (0.5-1) with flip.</summary>
     public Func<Tensor, Generator, Tensor> LightView => new RandomResizedCrop(Size, scaleMin: 0.5).Apply;
+
+    /// <summary>The images as they are, for the pretext tasks that draw their own patches, tiles or colours.</summary>
+    public static Func<Tensor, Generator, Tensor> AsIs => (x, _) => x;
 }
 
 /// <summary>One method, built: the module that trains, the parameters the optimizer sees, the loader's views, the
@@ -78,6 +85,9 @@ public static class PretrainMethods
     [
         new("supervised", "cross-entropy on every training label (crop 0.5-1 + flip): the supervised pre-training baseline", SupervisedModel),
         new("rotation", "RotNet (Gidaris, Singh and Komodakis, ICLR 2018): 4-way rotation classification, all four rotations in each batch", RotationModel),
+        new("colorization", "colorization (Zhang, Isola and Efros, ECCV 2016): ab bins from the lightness, class-rebalanced; colour images only", ColorizationModel),
+        new("context", "context prediction (Doersch, Gupta and Efros, ICCV 2015): which of 8 neighbours, both patches in one forward pass", ContextModel),
+        new("jigsaw", "jigsaw (Noroozi and Favaro, ECCV 2016): 100 greedy permutations of 3x3 tiles, context-free network", JigsawModel),
         new("simclr", "SimCLR (Chen et al., ICML 2020): NT-Xent at T = 0.2 on two views, projection head 512-128", SimClrModel),
         new("moco", "MoCo v2 (Chen et al., arXiv 2020): InfoNCE against a queue of 4096 keys from a momentum encoder (m = 0.99)", MoCoModel),
         new("byol", "BYOL (Grill et al., NeurIPS 2020): predictor + EMA target (momentum 0.99 -> 1, cosine), projection 512-128", ByolModel),
@@ -124,6 +134,63 @@ public static class PretrainMethods
                 return nn.functional.cross_entropy(model.call(images), labels);
             },
             Config = new() { ["head"] = $"linear {s.FeatureDim}-4", ["views"] = "crop 0.5-1 + flip, then all 4 rotations" },
+        };
+    }
+
+    /// <summary>Hidden width of the pretext heads' MLP (as <see cref="PretextOptions.HeadHidden"/>).</summary>
+    const int PretextHidden = 256;
+
+    static PretrainModel ColorizationModel(PretrainSetup s)
+    {
+        var images = s.Images ?? throw new ArgumentException("colorization reads the training images' colour prior: the setup must carry its images.", nameof(s));
+        var encoder = s.MakeEncoder();
+        var task = new ColorizationTask(AbBins.Default, images, Course.Device);
+        var head = task.Head(s.FeatureDim);
+        var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
+        return new PretrainModel
+        {
+            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [PretrainSetup.AsIs],
+            Loss = b => task.Loss(encoder, head, OnModel(model, b.Views[0])),
+            Config = new() { ["head"] = $"pixel classifier {s.FeatureDim}-128-{AbBins.Default.Count} at {task.Side}x{task.Side}", ["input"] = "lightness", ["views"] = "the image as it is" },
+        };
+    }
+
+    static PretrainModel ContextModel(PretrainSetup s)
+    {
+        var encoder = s.MakeEncoder();
+        var head = Mlp.Build(2 * s.FeatureDim, PretextHidden, 8);
+        var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
+        var pairs = new ContextPairs(patch: s.Size >= 31 ? 9 : 8, gap: 1, jitter: 1);
+        var g = Course.Generator(s.Seed + 1);
+        return new PretrainModel
+        {
+            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [PretrainSetup.AsIs],
+            Loss = b =>
+            {
+                var (centre, neighbour, labels) = pairs.Apply(b.Views[0], g);
+                return nn.functional.cross_entropy(PretextTraining.ContextLogits(encoder, head, OnModel(model, centre), OnModel(model, neighbour)), OnModel(model, labels));
+            },
+            Config = new() { ["head"] = $"MLP {2 * s.FeatureDim}-{PretextHidden}-8", ["views"] = $"patches {pairs.Patch}, gap 1, jitter 1" },
+        };
+    }
+
+    static PretrainModel JigsawModel(PretrainSetup s)
+    {
+        var encoder = s.MakeEncoder();
+        var jigsaw = new Jigsaw(GreedyPermutations.Greedy(100), gap: 2);
+        int tiles = jigsaw.Grid * jigsaw.Grid;
+        var head = Mlp.Build(tiles * s.FeatureDim, PretextHidden, jigsaw.Set.Count);
+        var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
+        var g = Course.Generator(s.Seed + 1);
+        return new PretrainModel
+        {
+            Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [PretrainSetup.AsIs],
+            Loss = b =>
+            {
+                var (t, labels) = jigsaw.Apply(b.Views[0], g);
+                return nn.functional.cross_entropy(PretextTraining.JigsawLogits(encoder, head, OnModel(model, t)), OnModel(model, labels));
+            },
+            Config = new() { ["head"] = $"MLP {tiles * s.FeatureDim}-{PretextHidden}-{jigsaw.Set.Count}", ["views"] = "3x3 tiles, gap 2, 100 greedy permutations" },
         };
     }
 

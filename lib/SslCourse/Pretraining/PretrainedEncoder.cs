@@ -48,6 +48,11 @@ public static class PretrainedEncoder
         return info;
     }
 
+    /// <summary>What the encoder of a checkpoint sees of an image, from its manifest: the lightness for colorization
+    /// (<c>"input": "lightness"</c>, <see cref="PretextTraining.Lightness"/>), else the image itself.</summary>
+    public static Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Input(IReadOnlyDictionary<string, string> config) =>
+        config.TryGetValue("input", out var input) && input == "lightness" ? PretextTraining.Lightness : x => x;
+
     /// <summary>Builds the encoder the manifest describes and loads the weights into it.</summary>
     /// <param name="path">the weights file (its manifest is <c>path + ".json"</c>)</param>
     /// <returns>the encoder, in eval mode, and the manifest</returns>

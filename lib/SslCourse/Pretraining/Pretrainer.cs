@@ -69,7 +69,7 @@ public static class Pretrainer
         int channels = PretrainData.Channels(o.Dataset);
         var train = PretrainData.Train(o.Dataset, o.Images);
         if (o.BatchSize > train.Count) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, $"BatchSize exceeds the {train.Count} training images.");
-        var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, seed);
+        var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, seed) with { Images = train.Images };
         // The models are built here (their initial weights come from the seed); the caller's generator is left as it was.
         var (built, recipe, loader) = SeededInit.Build(seed, () => Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, seed, o.MethodRecipe));
         using var batches = loader.Forever().GetEnumerator();
@@ -90,7 +90,7 @@ public static class Pretrainer
         }, afterStep: step => built.AfterStep?.Invoke(clock.Fraction(step + 1)));
         double minutesUsed = watch.Elapsed.TotalMinutes;
 
-        var metrics = Evaluate(built.Encoder, PretrainData.EvaluatedOn(o.Dataset));
+        var metrics = Evaluate(built.Encoder, PretrainData.EvaluatedOn(o.Dataset), PretrainedEncoder.Input(built.Config));
         long seen = (long)history.CompletedSteps * o.BatchSize;
         double epochs = seen / (double)train.Count;
         metrics["minutes"] = Math.Round(minutesUsed, 3);
@@ -159,13 +159,17 @@ public static class Pretrainer
     /// "knn" (kNN accuracy, k = 20), "probe" (linear probe on all bank labels) and "probe10" (10 labels per class,
     /// mean of 3 draws), each in 0..1, and "std", the collapse measure of the bank's features
     /// (<see cref="CollapseMetrics.NormalisedStd"/>: 0 when every image maps to one direction).</summary>
-    public static Dictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> encoder, string dataset)
+    /// <param name="encoder">the encoder to score</param>
+    /// <param name="dataset">a dataset of <see cref="PretrainData"/> (scored on the set it is evaluated on)</param>
+    /// <param name="input">what the encoder sees of an image (<see cref="PretrainedEncoder.Input"/>); null: the image</param>
+    public static Dictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> encoder, string dataset, Func<Tensor, Tensor>? input = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         var (bank, test) = PretrainData.Evaluation(PretrainData.EvaluatedOn(dataset));
         using var scope = NewDisposeScope();
-        var fb = FeatureExtractor.Extract(encoder, bank.Images);
-        var ft = FeatureExtractor.Extract(encoder, test.Images);
+        input ??= x => x;
+        var fb = FeatureExtractor.Extract(encoder, input(bank.Images));
+        var ft = FeatureExtractor.Extract(encoder, input(test.Images));
         int classes = bank.NumClasses;
         double knn = Knn.Accuracy(fb, bank.Labels, ft, test.Labels, classes, KnnK);
         var probeOptions = new LinearProbeOptions { Seed = 0 };

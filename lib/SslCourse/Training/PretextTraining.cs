@@ -197,9 +197,8 @@ public static class PretextTraining
         });
     }
 
-    /// <summary>Colorization: from the lightness (<see cref="Lightness"/>) predict, at every pixel of the last block's
-    /// map upsampled 2x, a distribution over the ab bins; soft-encoded targets (ab averaged to that resolution),
-    /// class-rebalanced with the training images' smoothed prior (<see cref="AbBins.RebalanceWeights"/>).</summary>
+    /// <summary>Colorization (<see cref="ColorizationTask"/>): from the lightness (<see cref="Lightness"/>) predict a
+    /// distribution over the ab bins at every pixel of the last block's map upsampled 2x, class-rebalanced.</summary>
     /// <param name="encoder">trained in place; sees L only</param>
     /// <param name="images"><c>[N, 3, S, S]</c> RGB in 0..1</param>
     /// <param name="bins">the quantised ab space</param>
@@ -208,24 +207,11 @@ public static class PretextTraining
     {
         ArgumentNullException.ThrowIfNull(bins);
         Validate(encoder, images, options);
-        if (images.shape[1] != 3) throw new ArgumentException($"colorization needs RGB images; got {images.shape[1]} channels.", nameof(images));
-        long side = images.shape[2] / 8 * 2;   // the last block's map (S/8) upsampled 2x
-        int factor = (int)(images.shape[2] / side);
-        var head = Head(encoder, options, () => new PixelClassifier(encoder.OutputDim, bins.Count, hidden: 128, outputSize: ((int)side, (int)side)));
-        Tensor Ab(Tensor rgb) => functional.avg_pool2d(Lab.FromRgb(rgb)[.., 1..], factor);   // [N, 2, side, side]
-        Tensor weights;
-        using (no_grad())
-        using (var s = NewDisposeScope())
-        {
-            var some = images[..(int)Math.Min(images.shape[0], 2000)];
-            weights = bins.RebalanceWeights(bins.Prior(Ab(some))).to(ModelUtils.DeviceOf(encoder)).MoveToOuterDisposeScope();
-        }
+        var task = new ColorizationTask(bins, images, ModelUtils.DeviceOf(encoder));
+        var head = Head(encoder, options, () => task.Head(encoder.OutputDim));
         var g = Course.Generator(options.Seed);
-        Tensor Logits(Tensor rgb) => head.call(encoder.Features(Lightness(rgb))[^2]);   // [N, D, S/8, S/8] -> [N, Q, side, side]
-        var history = Train(encoder, head, images, options, "colorization", batch =>
-            RebalancedPixelCrossEntropy.Loss(Logits(batch), bins.SoftEncode(Ab(batch)), weights), g);
-        return new PretextRun("colorization", encoder, head, history, Lightness, (x, _) =>
-            (Logits(x).argmax(1).flatten(), bins.Nearest(Ab(x)).flatten()));
+        var history = Train(encoder, head, images, options, "colorization", batch => task.Loss(encoder, head, batch), g);
+        return new PretextRun("colorization", encoder, head, history, Lightness, (x, _) => task.Predict(encoder, head, x));
     }
 
     /// <summary>Supervised pre-training: a linear classifier on the encoder, cross-entropy with the labels (the

@@ -125,7 +125,7 @@ public class SimSiamRecipeTests
     {
         Course.Init(0);
         PretrainMethods.All.Where(m => m.OwnRecipe).Select(m => m.Name).Should().Equal("simsiam");
-        var setup = PretrainSetup.For("toy", 3, 0.25, 10, 0);
+        var setup = PretrainSetup.For("toy", 3, 0.25, 10, 0) with { Images = TorchSharp.torch.rand(8, 3, 32, 32) };
         foreach (var method in PretrainMethods.All)
         {
             using var scope = NewDisposeScope();

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Trains the matched-budget checkpoints of data/checkpoints/ (*-matched.pt): every method the course teaches on both
+# datasets (colorization on the colour set only: Fashion-MNIST has no colour), with the same encoder (ConvNet width 0.5),
+# batch (128) and the same wall budget, 3 minutes of the quiet 2-core reference machine (2 threads).
+#
+# The budget is a step count per method and dataset, so that a rerun reproduces the checkpoint whatever the machine's
+# load: steps = 180 s / the method's median step time, measured with `ssl-course bench --only methods` (three runs on a
+# quiet machine on 2026-12-06, median of the three medians, in ms):
+#   toy:    supervised 48, rotation 203, colorization 115, context 30, jigsaw 106, simclr 133, moco 118, byol 165, simsiam 138
+#   fmnist: supervised 34, rotation 114, context 25, jigsaw 96, simclr 62, moco 55, byol 92, simsiam 64
+# Usage: scripts/pretrain-matched.sh [OUT_DIR]   (default data/checkpoints; one method at a time, about an hour)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-data/checkpoints}"
+dotnet build lib/SslCourse.Cli -nologo -v q
+cli="dotnet lib/SslCourse.Cli/bin/Debug/net10.0/ssl-course.dll"
+while read -r method dataset steps; do
+  echo "== $method on $dataset: $steps steps"
+  $cli pretrain "$method" --dataset "$dataset" --steps "$steps" --width 0.5 --batch 128 --tag matched --out "$out" --quiet
+done <<'TABLE'
+supervised toy 3750
+rotation toy 887
+colorization toy 1565
+context toy 6000
+jigsaw toy 1698
+simclr toy 1353
+moco toy 1525
+byol toy 1091
+simsiam toy 1304
+supervised fmnist 5294
+rotation fmnist 1579
+context fmnist 7200
+jigsaw fmnist 1875
+simclr fmnist 2903
+moco fmnist 3273
+byol fmnist 1957
+simsiam fmnist 2813
+TABLE

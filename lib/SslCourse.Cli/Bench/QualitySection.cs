@@ -13,10 +13,12 @@ using static TorchSharp.torch;
 namespace SslCourse.Cli.Bench;
 
 /// <summary>
-/// The quality section: every shipped checkpoint (data/checkpoints, made by <c>ssl-course pretrain</c>) and a random-init
+/// The quality section: every method's matched-budget checkpoint (data/checkpoints/*-matched.pt, made by
+/// scripts/pretrain-matched.sh: the same encoder, batch and wall budget, <see cref="MatchedBudget"/>) and a random-init
 /// encoder under the course's protocols (linear probe with 1, 10, 100 and all labels per class, kNN with all labels),
-/// and supervised training from scratch on the same labels, on the procedural colour set and on Fashion-MNIST;
-/// then the literature's numbers with their sources and budgets.
+/// supervised training from scratch on the same labels, fine-tuning of the best encoder, and the semi-supervised
+/// methods, on the procedural colour set and on Fashion-MNIST; the goals the course sets itself, judged from these
+/// numbers; the other shipped checkpoints; then the literature's numbers with their sources and budgets.
 /// </summary>
 public static class QualitySection
 {
@@ -35,74 +37,74 @@ public static class QualitySection
 
     static readonly int[] PerClass = [1, 10, 100];
 
-    /// <summary>The width of every encoder in the tables: that of the shipped checkpoints (a random or scratch encoder
-    /// of another width would not be the same architecture).</summary>
-    const double Width = 0.5;
+    /// <summary>The width of every encoder in the tables: that of the matched checkpoints.</summary>
+    const double Width = MatchedBudget.Width;
 
-    /// <summary>The methods the course teaches, in its order; each gets a row on each dataset where it applies.</summary>
-    static IReadOnlyList<string> Methods => CourseMethods.All;
+    /// <summary>Points by which the best self-supervised encoder should beat supervised training from scratch with 10
+    /// labels per class.</summary>
+    const double GainGoal = 10;
 
-    /// <summary>An encoder of a table row: how to build it, what it sees of an image, and where it came from.</summary>
-    sealed record Row(string Name, Func<nn.Module<Tensor, Tensor>> Make, Func<Tensor, Tensor> Input, string Budget, string Seed);
+    /// <summary>An encoder of a table row: its method ("random" for random init), how to build it, what it sees of an
+    /// image, where it came from, and its checkpoint (null for random init).</summary>
+    sealed record Row(string Method, string Name, Func<ConvNet> Make, Func<Tensor, Tensor> Input, string Budget, string Seed, string? Path);
 
     public static Task RunAsync(BenchContext ctx)
     {
         Course.Init(0);
         int draws = ctx.Quick ? 1 : 3;
+        var goals = new List<IReadOnlyList<string>>();
         foreach (var dataset in new[] { "toy", "fmnist" })
         {
             using var scope = NewDisposeScope();
             var (pool, test) = Data(dataset, ctx.Quick);
             int classes = pool.NumClasses, channels = (int)pool.Images.shape[1];
             var rows = new List<IReadOnlyList<string>>();
-            var tenPerClass = new List<(string Name, double Mean)>();
-            foreach (var row in Encoders(ctx, dataset, pool, channels))
+            var tenPerClass = new List<(Row Row, List<double> Accs)>();
+            foreach (var row in Matched(dataset, channels))
             {
                 using var inner = NewDisposeScope();
                 Console.WriteLine($"    {dataset}: probing {row.Name}");
-                var encoder = row.Make();
-                var fPool = FeatureExtractor.Extract(encoder, row.Input(pool.Images));
-                var fTest = FeatureExtractor.Extract(encoder, row.Input(test.Images));
-                var cells = new List<string> { row.Name };
-                foreach (var k in PerClass)
-                {
-                    var accs = new List<double>();
-                    for (int d = 0; d < draws; d++)
-                    {
-                        var (idx, _) = LabelSplit.Split(pool.Labels, k, Course.Generator(100 + d));
-                        var options = new LinearProbeOptions { Seed = d };   // fewer than MinHeldOut held out: no early stopping
-                        accs.Add(LinearProbe.Evaluate(fPool.index_select(0, idx), pool.Labels.index_select(0, idx), fTest, test.Labels, classes, options).TestAccuracy);
-                    }
-                    cells.Add(Format(accs));
-                    if (k == 10) tenPerClass.Add((row.Name, 100 * accs.Average()));
-                    ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {row.Name}, linear probe, {k} labels per class", 100 * accs.Average(), "%",
-                        $"mean of {draws} label draw(s){(draws > 1 ? $", std {100 * Std(accs):0.0}" : "")}; {row.Budget}; seed {row.Seed}"));
-                }
-                var all = LinearProbe.Evaluate(fPool, pool.Labels, fTest, test.Labels, classes, new LinearProbeOptions { Seed = 0 }).TestAccuracy;
-                var knn = Knn.Accuracy(fPool, pool.Labels, fTest, test.Labels, classes, 20);
-                cells.Add(Pct(all));
-                cells.Add(Pct(knn));
-                cells.Add(row.Budget);
-                cells.Add(row.Seed);
+                var (cells, ten) = ProbeRow(row, pool, test, draws, dataset, ctx);
+                tenPerClass.Add((row, ten));
                 rows.Add(cells);
-                encoder.Dispose();
             }
 
-            var scratch = ScratchRow(ctx, dataset, pool, test, draws);
-            rows.Add(scratch.Cells);
-            tenPerClass.Add(("scratch", scratch.TenPerClass));
-            ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: test accuracy (%)",
-                ["encoder", "probe, 1/class", "probe, 10/class", "probe, 100/class", $"probe, all {pool.Count:N0}", "kNN k=20, all", "pre-training budget", "seed"], rows,
-                $"Every encoder is the course's ConvNet at width {Width} (16-32-64-128 channels, 128-d features). Labelled pool: the first {pool.Count:N0} " +
-                $"training images; test: the first {test.Count:N0} test images. Probe cells: mean ± std over {draws} label draw(s) (the same draws for every " +
-                "encoder). Checkpoints come from data/checkpoints/ (their manifests give the command that made them); methods without a shipped checkpoint " +
-                "are pre-trained here, for the budget in the row, with the same library code (`ssl-course pretrain` or the notebooks' `PretextTraining`)."));
+            var scratch = EndToEnd(pool, test, draws, ctx.Quick, d => { torch.manual_seed(1000 + d); return new ConvNet(channels, Width); }, x => x, encoderLrScale: 1.0);
+            rows.Add(["supervised from scratch (same labels)", .. scratch.Select(kv => Format(kv.Value)), "n/a", "labels only", "1000 + draw"]);
+            foreach (var (k, accs) in scratch)
+                ctx.Report.Add(new BenchFigure("quality", $"{dataset}: supervised from scratch, {(k < 0 ? "all" : k.ToString(CultureInfo.InvariantCulture))} labels per class", 100 * accs.Average(), "%",
+                    $"ConvNet + linear head end to end, Adam, crop + flip; mean of {accs.Count} draw(s)"));
+
+            var selfSupervised = tenPerClass.Where(r => r.Row.Method is not ("random" or "supervised")).ToList();
+            var best = selfSupervised.MaxBy(r => r.Accs.Average());
+            List<double>? fineTuned = null;
+            if (best.Row is { } bestRow)
+            {
+                Console.WriteLine($"    {dataset}: fine-tuning {bestRow.Name} with 10 labels per class");
+                fineTuned = EndToEnd(pool, test, draws, ctx.Quick, _ => bestRow.Make(), bestRow.Input, encoderLrScale: 0.1, only: 10)[10];
+                rows.Add([$"{bestRow.Name}, fine-tuned (encoder lr x0.1)", "", Format(fineTuned), "", "", "", bestRow.Budget, bestRow.Seed]);
+                ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {bestRow.Name} fine-tuned, 10 labels per class", 100 * fineTuned.Average(), "%",
+                    $"the scratch recipe, encoder at 0.1x the head's learning rate; mean of {fineTuned.Count} draw(s)"));
+            }
+            ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: test accuracy (%) at the matched budget",
+                ["encoder", "probe, 1/class", "probe, 10/class", "probe, 100/class", $"probe, all {pool.Count:N0}", "kNN k=20, all", "pre-training budget (steps, epochs, wall)", "seed"], rows,
+                $"Every encoder is the course's ConvNet at width {Width} (16-32-64-128 channels, 128-d features), pre-trained by scripts/pretrain-matched.sh for " +
+                $"{MatchedBudget.Minutes} minutes of the quiet 2-core reference (a fixed step count per method, batch {MatchedBudget.Batch}; the manifests in data/checkpoints/ " +
+                $"give each command). Labelled pool: the first {pool.Count:N0} training images; test: the first {test.Count:N0} test images. Probe cells: mean ± std over " +
+                $"{draws} label draw(s) (the same draws for every encoder). Scratch and fine-tuning: ConvNet + linear head end to end with crop + flip, Adam 2e-3, " +
+                "300 steps of 64 with 10 labels per class (100, 600 and 1,500 steps with 1, 100 and all)."));
             ctx.Report.Add("quality", $"probe10-{dataset}.png", $"{Title(dataset)}: 10 labels per class", Chart.Bars(
-                tenPerClass.Select(r => r.Name.Split(" (")[0].Replace($"-{dataset}", "")).ToArray(), [new Series("test accuracy (%)", tenPerClass.Select(r => r.Mean).ToArray())],
-                title: $"{Title(dataset)}: 10 labels per class, linear probe (scratch: trained end to end)", yLabel: "%", valueFormat: "0.0").WithSize(1300, 420), ctx.OutDir);
-            SemiSupervisedTable(ctx, dataset, pool, test, draws);
+                tenPerClass.Select(r => r.Row.Method).Append("scratch").ToArray(), [new Series("test accuracy (%)", tenPerClass.Select(r => 100 * r.Accs.Average()).Append(100 * scratch[10].Average()).ToArray())],
+                title: $"{Title(dataset)}: 10 labels per class, linear probe at the matched budget (scratch: trained end to end)", yLabel: "%", valueFormat: "0.0").WithSize(1300, 420), ctx.OutDir);
+
+            var semi = SemiSupervisedTable(ctx, dataset, pool, test, ctx.Quick ? 1 : 2);
+            goals.AddRange(Goals(dataset, tenPerClass, scratch[10], fineTuned, semi));
+            OtherShipped(ctx, dataset, pool, test);
         }
 
+        ctx.Report.Add(new BenchTable("quality", "Goals at the matched budget, judged from the tables above",
+            ["goal", "dataset", "verdict", "the numbers"], goals,
+            "Spreads are the sample standard deviations over the label draws; a margin counts when it exceeds the larger spread (the notebooks' claim rule)."));
         ctx.Report.Add(new BenchTable("quality", "The literature, for scale (not comparable budgets)",
             ["method", "result", "setting and budget", "source"],
             [
@@ -125,88 +127,68 @@ public static class QualitySection
 
     static string Title(string dataset) => dataset == "toy" ? "Procedural colour set (ToyObjects)" : "Fashion-MNIST subset";
 
-    /// <summary>The rows of a dataset's table: random init, then every method of the course (its shipped checkpoint, or
-    /// a short run made here), then the shipped variants (less or domain-shifted pre-training data).</summary>
-    static IEnumerable<Row> Encoders(BenchContext ctx, string dataset, LabeledImages pool, int channels)
+    /// <summary>The rows of a dataset's table: random init, then every method's matched-budget checkpoint.</summary>
+    /// <exception cref="FileNotFoundException">a matched checkpoint is missing (scripts/pretrain-matched.sh makes them)</exception>
+    static IEnumerable<Row> Matched(string dataset, int channels)
     {
-        yield return new Row("random init", () => { torch.manual_seed(0); var e = new ConvNet(channels, Width); e.eval(); return e; }, x => x, "none", "0");
-        var shipped = PretrainedEncoder.ListShipped()
-            .Select(path => (Path: path, Info: PretrainedEncoder.ReadInfo(path)))
-            .Where(c => PretrainData.EvaluatedOn(c.Info.Config["dataset"]) == dataset)
-            .ToList();
-        foreach (var method in Methods)
+        yield return new Row("random", "random init", () => { torch.manual_seed(0); var e = new ConvNet(channels, Width); e.eval(); return e; }, x => x, "none", "0", null);
+        foreach (var method in CourseMethods.All.Where(m => MatchedBudget.Datasets(m).Contains(dataset)))
         {
-            var own = shipped.FirstOrDefault(c => c.Info.Method == method && c.Info.Config["dataset"] == dataset
-                && Path.GetFileNameWithoutExtension(c.Path) == $"{method}-{dataset}");
-            if (own.Path != null)
-            {
-                yield return new Row(Path.GetFileNameWithoutExtension(own.Path), () => PretrainedEncoder.Load(own.Path).Encoder, x => x, own.Info.Budget,
-                    own.Info.Seed.ToString(CultureInfo.InvariantCulture));
-                continue;
-            }
-            if (method == "colorization" && channels != 3)
-            {
-                Console.WriteLine($"    {dataset}: colorization skipped (grayscale images have no colour to predict)");
-                continue;
-            }
-            Console.WriteLine($"    {dataset}: no shipped {method} checkpoint; pre-training one here");
-            yield return TrainHere(ctx, method, dataset, pool, channels);
-        }
-        foreach (var (path, info) in shipped.Where(c => !Methods.Any(m => Path.GetFileNameWithoutExtension(c.Path) == $"{m}-{dataset}")))
-        {
-            var file = Path.GetFileNameWithoutExtension(path);
-            var label = info.Config["dataset"] == "toy-shift" ? $"{file} (pre-trained on the domain-shifted set)" : file;
-            yield return new Row(label, () => PretrainedEncoder.Load(path).Encoder, x => x, info.Budget, info.Seed.ToString(CultureInfo.InvariantCulture));
+            var path = PretrainedEncoder.Shipped(method, dataset, "matched");
+            if (!File.Exists(path)) throw new FileNotFoundException($"the matched-budget checkpoint '{path}' is missing; scripts/pretrain-matched.sh makes it.", path);
+            var info = PretrainedEncoder.ReadInfo(path);
+            yield return new Row(method, Path.GetFileNameWithoutExtension(path), () => PretrainedEncoder.Load(path).Encoder, PretrainedEncoder.Input(info.Config),
+                info.Budget, info.Seed.ToString(CultureInfo.InvariantCulture), path);
         }
     }
 
-    /// <summary>A short pre-training run of a method that has no shipped checkpoint for this dataset: the registry's
-    /// methods through <see cref="Pretrainer"/>, the pretext tasks of notebooks 04-06 through <see cref="PretextTraining"/>.</summary>
-    static Row TrainHere(BenchContext ctx, string method, string dataset, LabeledImages pool, int channels)
+    /// <summary>The probe cells of one encoder (1, 10, 100 and all labels per class, kNN), and its accuracies with 10 labels per class.</summary>
+    static (List<string> Cells, List<double> Ten) ProbeRow(Row row, LabeledImages pool, LabeledImages test, int draws, string dataset, BenchContext ctx)
     {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        ConvNet encoder;
-        Func<Tensor, Tensor> input = x => x;
-        int steps, batch;
-        if (PretrainMethods.Names.Contains(method))
-        {
-            (steps, batch) = (ctx.Quick ? 3 : method switch { "supervised" => 400, "rotation" => 300, _ => 600 }, 128);
-            var result = Pretrainer.Run(new PretrainOptions
-            {
-                Method = method, Dataset = dataset, Minutes = null, Steps = steps, BatchSize = batch, Width = Width,
-                Images = Math.Min(pool.Count, 10_000), ShowProgress = false,
-            });
-            encoder = result.Encoder;
-        }
-        else
-        {
-            (steps, batch) = (ctx.Quick ? 3 : 800, 64);
-            var options = new PretextOptions { Steps = steps, BatchSize = batch, Seed = 0, ShowProgress = false };
-            var run = CourseMethods.TrainPretext(method, new ConvNet(channels, Width), pool.Images, options);
-            encoder = run.Encoder;
-            input = run.Input;
-        }
-        encoder.eval();
-        double epochs = (double)steps * batch / pool.Count;
-        string budget = string.Create(CultureInfo.InvariantCulture,
-            $"pre-trained in this bench: {steps} steps of {batch} ({epochs:0.0} epochs), {watch.Elapsed.TotalMinutes:0.0} min wall ({get_num_threads()} threads)");
-        return new Row($"{method} (short run)", () => encoder, input, budget, "0");
-    }
-
-    /// <summary>Supervised training from scratch on the same labels: the ConvNet and a linear head trained end to end
-    /// (crop + flip), for 1, 10, 100 and all labels per class: the table row and the mean accuracy (%) with 10 labels per class.</summary>
-    static (List<string> Cells, double TenPerClass) ScratchRow(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
-    {
-        Console.WriteLine($"    {dataset}: supervised from scratch");
-        int classes = pool.NumClasses, channels = (int)pool.Images.shape[1];
-        var scratch = new List<string> { "supervised from scratch (same labels)" };
-        var crop = new RandomResizedCrop((int)pool.Images.shape[2], scaleMin: 0.6);
-        double tenPerClass = double.NaN;
-        foreach (var k in PerClass.Append(-1))
+        int classes = pool.NumClasses;
+        var encoder = row.Make();
+        var fPool = FeatureExtractor.Extract(encoder, row.Input(pool.Images));
+        var fTest = FeatureExtractor.Extract(encoder, row.Input(test.Images));
+        var cells = new List<string> { row.Name };
+        var ten = new List<double>();
+        foreach (var k in PerClass)
         {
             var accs = new List<double>();
-            int scratchDraws = k < 0 ? 1 : draws;
-            for (int d = 0; d < scratchDraws; d++)
+            for (int d = 0; d < draws; d++)
+            {
+                var (idx, _) = LabelSplit.Split(pool.Labels, k, Course.Generator(100 + d));
+                var options = new LinearProbeOptions { Seed = d };   // fewer than MinHeldOut held out: no early stopping
+                accs.Add(LinearProbe.Evaluate(fPool.index_select(0, idx), pool.Labels.index_select(0, idx), fTest, test.Labels, classes, options).TestAccuracy);
+            }
+            cells.Add(Format(accs));
+            if (k == 10) ten = accs;
+            ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {row.Name}, linear probe, {k} labels per class", 100 * accs.Average(), "%",
+                $"mean of {draws} label draw(s){(draws > 1 ? $", std {100 * Std(accs):0.0}" : "")}; {row.Budget}; seed {row.Seed}"));
+        }
+        cells.Add(Pct(LinearProbe.Evaluate(fPool, pool.Labels, fTest, test.Labels, classes, new LinearProbeOptions { Seed = 0 }).TestAccuracy));
+        cells.Add(Pct(Knn.Accuracy(fPool, pool.Labels, fTest, test.Labels, classes, 20)));
+        cells.Add(row.Budget);
+        cells.Add(row.Seed);
+        encoder.Dispose();
+        return (cells, ten);
+    }
+
+    /// <summary>Encoder + linear head trained end to end on the same label draws as the probes (crop + flip, Adam 2e-3,
+    /// batch 64): accuracies per labels-per-class (-1: all labels, one draw).</summary>
+    /// <param name="make">the encoder of draw d (a fresh one per draw: training changes it)</param>
+    /// <param name="input">what the encoder sees of an image</param>
+    /// <param name="encoderLrScale">the encoder's learning rate as a fraction of the head's</param>
+    /// <param name="only">train only this many labels per class</param>
+    static Dictionary<int, List<double>> EndToEnd(LabeledImages pool, LabeledImages test, int draws, bool quick, Func<int, ConvNet> make,
+        Func<Tensor, Tensor> input, double encoderLrScale, int? only = null)
+    {
+        var crop = new RandomResizedCrop((int)pool.Images.shape[2], scaleMin: 0.6);
+        var result = new Dictionary<int, List<double>>();
+        var testImages = input(test.Images);
+        foreach (var k in only is { } o ? [o] : PerClass.Append(-1))
+        {
+            var accs = result[k] = [];
+            for (int d = 0; d < (k < 0 ? 1 : draws); d++)
             {
                 using var inner = NewDisposeScope();
                 Tensor images = pool.Images, labels = pool.Labels;
@@ -216,29 +198,78 @@ public static class QualitySection
                     images = pool.Images.index_select(0, idx);
                     labels = pool.Labels.index_select(0, idx);
                 }
-                torch.manual_seed(1000 + d);
-                var encoder = new ConvNet(channels, Width);
+                var encoder = make(d);
                 var g = Course.Generator(2000 + d);
-                int steps = ctx.Quick ? 100 : k switch { 1 => 100, 10 => 300, 100 => 600, _ => 1500 };
-                var result = FineTune.Run(encoder, encoder.OutputDim, classes, images, labels, test.Images, test.Labels,
-                    new FineTuneOptions { Steps = steps, BatchSize = 64, LearningRate = 2e-3, EncoderLrScale = 1.0, Seed = d, Augment = x => crop.Apply(x, g) });
-                accs.Add(result.TestAccuracy);
+                int steps = quick ? 100 : k switch { 1 => 100, 10 => 300, 100 => 600, _ => 1500 };
+                accs.Add(FineTune.Run(encoder, encoder.OutputDim, pool.NumClasses, input(images), labels, testImages, test.Labels,
+                    new FineTuneOptions { Steps = steps, BatchSize = 64, LearningRate = 2e-3, EncoderLrScale = encoderLrScale, Seed = d, Augment = x => crop.Apply(x, g) }).TestAccuracy);
                 encoder.Dispose();
             }
-            scratch.Add(Format(accs));
-            if (k == 10) tenPerClass = 100 * accs.Average();
-            ctx.Report.Add(new BenchFigure("quality", $"{dataset}: supervised from scratch, {(k < 0 ? "all" : k.ToString(CultureInfo.InvariantCulture))} labels per class", 100 * accs.Average(), "%",
-                $"ConvNet + linear head end to end, Adam, crop + flip; mean of {accs.Count} draw(s)"));
         }
-        scratch.Add("n/a");
-        scratch.Add("labels only");
-        scratch.Add("1000 + draw");
-        return (scratch, tenPerClass);
+        return result;
+    }
+
+    /// <summary>The goals of the matched budget for one dataset, each as a row: goal, dataset, verdict, numbers.</summary>
+    static IEnumerable<IReadOnlyList<string>> Goals(string dataset, List<(Row Row, List<double> Accs)> tenPerClass, List<double> scratch,
+        List<double>? fineTuned, IReadOnlyDictionary<string, List<double>> semi)
+    {
+        static Measured M(string name, List<double> accs) => new(name, accs.Select(a => 100 * a).ToList());
+        var random = M("random init", tenPerClass.First(r => r.Row.Method == "random").Accs);
+        var claims = tenPerClass.Where(r => r.Row.Method is not ("random" or "supervised"))
+            .Select(r => Claim.Exceeds($"{r.Row.Method} beats random init", M(r.Row.Method, r.Accs), random, format: "0.0")).ToList();
+        var missed = claims.Where(c => !c.Holds).ToList();
+        yield return ["every self-supervised method's probe with 10 labels/class beats random init beyond the larger spread", dataset,
+            missed.Count == 0 ? "met" : $"missed by {missed.Count} of {claims.Count}",
+            string.Join("; ", claims.Select(c => $"{c.Measurements[0].Name} {c.Measurements[0].Mean:0.0} ± {c.Measurements[0].Spread:0.0} (margin {c.Margin:+0.0;-0.0}, needed > {c.Needed:0.0})")) +
+            $"; random init {random.Mean:0.0} ± {random.Spread:0.0}"];
+
+        var scratchM = M("scratch", scratch);
+        var bestProbe = tenPerClass.Where(r => r.Row.Method is not ("random" or "supervised")).MaxBy(r => r.Accs.Average());
+        double probeGain = 100 * bestProbe.Accs.Average() - scratchM.Mean;
+        double fineGain = fineTuned is null ? double.NaN : 100 * fineTuned.Average() - scratchM.Mean;
+        double gain = double.IsNaN(fineGain) ? probeGain : Math.Max(probeGain, fineGain);
+        yield return [$"the best self-supervised encoder (probe or fine-tuning) beats supervised from scratch by at least {GainGoal} points with 10 labels/class", dataset,
+            gain >= GainGoal ? "met" : "missed",
+            $"scratch {scratchM.Mean:0.0} ± {scratchM.Spread:0.0}; best probe {bestProbe.Row.Method} {100 * bestProbe.Accs.Average():0.0} ({probeGain:+0.0;-0.0})" +
+            (fineTuned is null ? "" : $"; {bestProbe.Row.Method} fine-tuned {100 * fineTuned.Average():0.0} ± {100 * Std(fineTuned):0.0} ({fineGain:+0.0;-0.0})")];
+
+        var names = SemiSupervisedComparison.Methods;
+        var pairs = Enumerable.Range(0, names.Count - 1).Select(i => (Better: names[i], Worse: names[i + 1])).ToList();
+        var inverted = pairs.Where(p => semi[p.Better].Average() < semi[p.Worse].Average() || (p.Worse == names[^1] && semi[p.Better].Average() <= semi[p.Worse].Average())).ToList();
+        yield return ["FixMatch ≥ Mean Teacher ≥ pseudo-labels > supervised only, 10 labels/class", dataset,
+            inverted.Count == 0 ? "met (means in order)" : "missed: " + string.Join("; ", inverted.Select(p => $"{Short(p.Better)} < {Short(p.Worse)}")),
+            string.Join(", ", names.Select(n => $"{Short(n)} {Pct(semi[n].Average())} ± {Pct(Std(semi[n]))}")) + " (see the semi-supervised table for FixMatch's mask rate)"];
+    }
+
+    static string Short(string method) => method.Split(" (")[0];
+
+    /// <summary>The shipped checkpoints outside the matched set (longer runs, less or shifted data), for reference:
+    /// probe with 10 labels per class and kNN, with their own budgets.</summary>
+    static void OtherShipped(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test)
+    {
+        var others = PretrainedEncoder.ListShipped()
+            .Where(p => !Path.GetFileNameWithoutExtension(p).EndsWith("-matched", StringComparison.Ordinal))
+            .Select(p => (Path: p, Info: PretrainedEncoder.ReadInfo(p)))
+            .Where(c => PretrainData.EvaluatedOn(c.Info.Config["dataset"]) == dataset).ToList();
+        if (others.Count == 0) return;
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var (path, info) in others)
+        {
+            using var inner = NewDisposeScope();
+            var row = new Row(info.Method, Path.GetFileNameWithoutExtension(path), () => PretrainedEncoder.Load(path).Encoder, PretrainedEncoder.Input(info.Config),
+                info.Budget, info.Seed.ToString(CultureInfo.InvariantCulture), path);
+            Console.WriteLine($"    {dataset}: probing {row.Name} (not budget-matched)");
+            var (cells, _) = ProbeRow(row, pool, test, ctx.Quick ? 1 : 3, dataset, ctx);
+            rows.Add(cells);
+        }
+        ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: the other shipped checkpoints (not budget-matched), test accuracy (%)",
+            ["encoder", "probe, 1/class", "probe, 10/class", "probe, 100/class", $"probe, all {pool.Count:N0}", "kNN k=20, all", "pre-training budget", "seed"], rows,
+            "Longer runs for notebooks 08 and 09, and runs on less or domain-shifted data for notebook 10; same protocol as the matched table. Their budgets differ: do not rank them against the matched set."));
     }
 
     /// <summary>The semi-supervised methods of notebook 03 at matched steps (<see cref="SemiSupervisedComparison"/>), with
     /// 10 labels per class and the rest of the pool unlabelled, and FixMatch's mask rate and pseudo-label accuracy.</summary>
-    static void SemiSupervisedTable(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
+    static Dictionary<string, List<double>> SemiSupervisedTable(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
     {
         Console.WriteLine($"    {dataset}: semi-supervised (10 labels per class)");
         const int perClass = 10;
@@ -269,6 +300,7 @@ public static class QualitySection
             $"FixMatch with its recipe (μ {FixMatchRecipe.CpuRatio}, tau 0.95, strong views with Cutout), Mean Teacher on the same μ and weak views. " +
             $"Mean ± std over {draws} label draw(s), the same draws as the probe table. FixMatch's mask rate per tenth of its run (%): {Trace(maskRates)}; " +
             $"accuracy of its confident pseudo-labels (%): {Trace(pseudoAccuracy)}."));
+        return accs;
     }
 
     static string Pct(double a) => (100 * a).ToString("0.0", CultureInfo.InvariantCulture);

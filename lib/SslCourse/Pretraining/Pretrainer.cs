@@ -184,9 +184,15 @@ public static class Pretrainer
     }
 
     /// <summary>kNN accuracy (k = 20) on the fixed evaluation subset: the figure a checkpoint's manifest records as "knn".</summary>
-    public static double KnnAccuracy(nn.Module<Tensor, Tensor> encoder, string dataset)
+    /// <param name="encoder">the encoder to score</param>
+    /// <param name="dataset">a dataset of <see cref="PretrainData"/></param>
+    /// <param name="input">what the encoder sees of an image (<see cref="PretrainedEncoder.Input"/>); null: the image</param>
+    public static double KnnAccuracy(nn.Module<Tensor, Tensor> encoder, string dataset, Func<Tensor, Tensor>? input = null)
     {
         var (bank, test) = PretrainData.Evaluation(PretrainData.EvaluatedOn(dataset));
-        return Monitors.KnnAccuracy(encoder, bank, test, KnnK);
+        if (input is null) return Monitors.KnnAccuracy(encoder, bank, test, KnnK);
+        using var scope = NewDisposeScope();
+        return Monitors.KnnAccuracy(encoder, new LabeledImages(input(bank.Images), bank.Labels, bank.ClassNames),
+            new LabeledImages(input(test.Images), test.Labels, test.ClassNames), KnnK);
     }
 }

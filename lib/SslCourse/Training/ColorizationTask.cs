@@ -54,8 +54,12 @@ public sealed class ColorizationTask
     public Tensor Logits(ConvNet encoder, Module<Tensor, Tensor> head, Tensor rgb) => head.call(encoder.Features(PretextTraining.Lightness(rgb))[^2]);
 
     /// <summary>The rebalanced soft-target cross-entropy of a batch of RGB images.</summary>
-    public Tensor Loss(ConvNet encoder, Module<Tensor, Tensor> head, Tensor rgb) =>
-        RebalancedPixelCrossEntropy.Loss(Logits(encoder, head, rgb), Bins.SoftEncode(Ab(rgb)), Weights);
+    /// <remarks>The weights follow the logits' device, so a model moved after the task was made still trains.</remarks>
+    public Tensor Loss(ConvNet encoder, Module<Tensor, Tensor> head, Tensor rgb)
+    {
+        var logits = Logits(encoder, head, rgb);
+        return RebalancedPixelCrossEntropy.Loss(logits, Bins.SoftEncode(Ab(rgb)), Weights.to(logits.device));
+    }
 
     /// <summary>Predicted and nearest true bin of every output pixel (flattened), for the pretext accuracy.</summary>
     public (Tensor Predictions, Tensor Labels) Predict(ConvNet encoder, Module<Tensor, Tensor> head, Tensor rgb) =>

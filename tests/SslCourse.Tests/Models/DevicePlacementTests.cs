@@ -50,7 +50,7 @@ public class DevicePlacementTests
     public void A_step_with_the_model_on_the_meta_device_moves_its_inputs_there(string method)
     {
         Course.Init(0);
-        var built = PretrainMethods.Get(method).Build(new PretrainSetup(() => new ConvNet(3, 0.25), 64, "toy", 10, 0));
+        var built = PretrainMethods.Get(method).Build(new PretrainSetup(() => new ConvNet(3, 0.25), 64, "toy", 10, 0) { Images = rand(16, 3, 32, 32) });
         built.Model.parameters().Should().OnlyContain(p => p.device_type == Course.Device.type, "the library builds models on Course.Device");
         built.Model.to(Meta).train();
         var loader = new DataLoader(new ToyObjects(seed: 0, size: 32).Train(16), 8, seed: 0, dropLast: true, views: built.Views);

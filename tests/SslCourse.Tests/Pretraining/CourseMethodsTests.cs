@@ -11,8 +11,7 @@ public class CourseMethodsTests
     public void Every_method_is_one_entry_and_every_entry_is_trainable()
     {
         CourseMethods.All.Should().Equal("supervised", "rotation", "colorization", "context", "jigsaw", "simclr", "moco", "byol", "simsiam");
-        CourseMethods.Methods.Should().OnlyContain(m => m.Pretrain != null || m.Pretext != null, "every method has a trainer");
-        CourseMethods.Methods.Where(m => m.Pretrain != null).Select(m => m.Pretrain!).Should().Equal(PretrainMethods.All, "the registry's methods are the entries' own");
+        CourseMethods.Methods.Select(m => m.Pretrain).Should().Equal(PretrainMethods.All, "every method of the course is an entry of ssl-course pretrain's registry");
         CourseMethods.Methods.Select(m => m.Name).Should().OnlyHaveUniqueItems();
         CourseMethods.Get("simclr").Should().BeSameAs(CourseMethods.SimClr);
         CourseMethods.Rotation.Pretext.Should().NotBeNull("rotation runs in both drivers");

@@ -26,6 +26,20 @@ public class ShippedCheckpointTests
         Directory.GetFiles(dir).Sum(f => new FileInfo(f).Length).Should().BeLessThan(40L << 20);
     }
 
+    [Fact]
+    public void Every_method_ships_a_matched_budget_checkpoint_on_each_of_its_datasets()
+    {
+        foreach (var method in CourseMethods.All)
+            foreach (var dataset in SslCourse.Cli.Bench.MatchedBudget.Datasets(method))
+            {
+                var path = PretrainedEncoder.Shipped(method, dataset, "matched");
+                File.Exists(path).Should().BeTrue(path);
+                var info = PretrainedEncoder.ReadInfo(path);
+                info.Config["command"].Should().Contain($"--steps ").And.Contain("--width 0.5").And.Contain("--batch 128", "the matched set shares encoder and batch");
+                info.Config["threads"].Should().Be("2");
+            }
+    }
+
     [Theory]
     [MemberData(nameof(Shipped))]
     public void Each_reproduces_its_recorded_knn_accuracy(string file)
@@ -35,6 +49,6 @@ public class ShippedCheckpointTests
         file.Should().StartWith($"{info.Method}-{info.Config["dataset"]}");
         info.Config["command"].Should().StartWith($"ssl-course pretrain {info.Method}");
         info.Metrics.Keys.Should().Contain(["knn", "probe", "probe10", "minutes", "epochs", "images_seen"]);
-        Pretrainer.KnnAccuracy(encoder, info.Config["dataset"]).Should().BeApproximately(info.Metrics["knn"], 0.005, "the manifest records what the weights measure");
+        Pretrainer.KnnAccuracy(encoder, info.Config["dataset"], PretrainedEncoder.Input(info.Config)).Should().BeApproximately(info.Metrics["knn"], 0.005, "the manifest records what the weights measure");
     }
 }

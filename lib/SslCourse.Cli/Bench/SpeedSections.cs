@@ -47,12 +47,26 @@ public static class SpeedSection
             var r = StepBenchmarks.SimClrStep(batch: 256, steps: steps, width: width);
             ctx.Report.Add(new BenchFigure("speed", $"SimCLR step, ConvNet width {width:0.0}, 2 x 256 images", r.ImagesPerSecond, "img/s",
                 $"median of {steps} steps after 2 warm-up; {r.Threads} threads; data and augmentation {100 * r.DataShare:0.0}% of the step"));
+            if (width == 1.0) FlopRate(ctx, r);
         }
 
         Allocator(ctx, steps);
         Formats(ctx, steps);
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The default step's arithmetic rate (<see cref="StepFlops"/>) as a fraction of the measured fp32 matmul rate.</summary>
+    static void FlopRate(BenchContext ctx, StepBenchmarkResult step)
+    {
+        var widths = new SslCourse.Models.ConvNet(3, 1.0).Widths;
+        double flops = StepFlops.SimClrStep(widths, step.Batch);
+        double rate = flops / step.MedianStepSeconds, peak = StepFlops.MatmulPeak();
+        ctx.Report.Add(new BenchFigure("speed", "SimCLR step (width 1), FLOP rate", rate / 1e9, "GFLOP/s",
+            $"{flops / 1e9:0.0} GFLOP per step (convolutions and projection head, training = 3x forward) / the median step of {step.MedianStepSeconds * 1000:0} ms"));
+        ctx.Report.Add(new BenchFigure("speed", "fp32 matmul rate (torch.mm, 1024 x 1024)", peak / 1e9, "GFLOP/s", $"median of 7 products, {TorchSharp.torch.get_num_threads()} threads"));
+        ctx.Report.Add(new BenchFigure("speed", "SimCLR step FLOP rate / fp32 matmul rate", 100 * rate / peak, "%",
+            "the share of the machine's measured fp32 matmul rate that the whole step (data and augmentation included) achieves"));
     }
 
     /// <summary>The default SimCLR step (width 1, 2 x 256 images) in fp32, bf16 (fp32 master weights) and channels-last,

@@ -211,8 +211,9 @@ public static class QualitySection
 
     /// <summary>The goals of the matched budget for one dataset, each as a row: goal, dataset, verdict, numbers.</summary>
     static IEnumerable<IReadOnlyList<string>> Goals(string dataset, List<(Row Row, List<double> Accs)> tenPerClass, List<double> scratch,
-        List<double>? fineTuned, IReadOnlyDictionary<string, List<double>> semi)
+        List<double>? fineTuned, SemiSupervisedOutcome outcome)
     {
+        var semi = outcome.Accuracy;
         static Measured M(string name, List<double> accs) => new(name, accs.Select(a => 100 * a).ToList());
         var random = M("random init", tenPerClass.First(r => r.Row.Method == "random").Accs);
         var claims = tenPerClass.Where(r => r.Row.Method is not ("random" or "supervised"))
@@ -238,7 +239,9 @@ public static class QualitySection
         var inverted = pairs.Where(p => semi[p.Better].Average() < semi[p.Worse].Average() || (p.Worse == names[^1] && semi[p.Better].Average() <= semi[p.Worse].Average())).ToList();
         yield return ["FixMatch ≥ Mean Teacher ≥ pseudo-labels > supervised only, 10 labels/class", dataset,
             inverted.Count == 0 ? "met (means in order)" : "missed: " + string.Join("; ", inverted.Select(p => $"{Short(p.Better)} < {Short(p.Worse)}")),
-            string.Join(", ", names.Select(n => $"{Short(n)} {Pct(semi[n].Average())} ± {Pct(Std(semi[n]))}")) + " (see the semi-supervised table for FixMatch's mask rate)"];
+            string.Join(", ", names.Select(n => $"{Short(n)} {Pct(semi[n].Average())} ± {Pct(Std(semi[n]))}")) +
+            $"; in the last tenth of its {outcome.Steps} steps FixMatch kept {Pct(outcome.FinalMaskRate)}% of the unlabelled images (confidence ≥ 0.95), " +
+            $"and {Pct(outcome.FinalPseudoLabelAccuracy)}% of those pseudo-labels were right"];
     }
 
     static string Short(string method) => method.Split(" (")[0];
@@ -269,7 +272,7 @@ public static class QualitySection
 
     /// <summary>The semi-supervised methods of notebook 03 at matched steps (<see cref="SemiSupervisedComparison"/>), with
     /// 10 labels per class and the rest of the pool unlabelled, and FixMatch's mask rate and pseudo-label accuracy.</summary>
-    static Dictionary<string, List<double>> SemiSupervisedTable(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
+    static SemiSupervisedOutcome SemiSupervisedTable(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
     {
         Console.WriteLine($"    {dataset}: semi-supervised (10 labels per class)");
         const int perClass = 10;
@@ -300,8 +303,13 @@ public static class QualitySection
             $"FixMatch with its recipe (μ {FixMatchRecipe.CpuRatio}, tau 0.95, strong views with Cutout), Mean Teacher on the same μ and weak views. " +
             $"Mean ± std over {draws} label draw(s), the same draws as the probe table. FixMatch's mask rate per tenth of its run (%): {Trace(maskRates)}; " +
             $"accuracy of its confident pseudo-labels (%): {Trace(pseudoAccuracy)}."));
-        return accs;
+        static double Last(List<IReadOnlyList<double>> perDraw) => perDraw.Select(r => r.Count > 0 ? r[^1] : double.NaN).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+        return new SemiSupervisedOutcome(accs, Last(maskRates), Last(pseudoAccuracy), extraSteps);
     }
+
+    /// <summary>The semi-supervised table's accuracies per method, and FixMatch's mask rate and pseudo-label accuracy in
+    /// the last tenth of its run (mean over draws).</summary>
+    sealed record SemiSupervisedOutcome(Dictionary<string, List<double>> Accuracy, double FinalMaskRate, double FinalPseudoLabelAccuracy, int Steps);
 
     static string Pct(double a) => (100 * a).ToString("0.0", CultureInfo.InvariantCulture);
 

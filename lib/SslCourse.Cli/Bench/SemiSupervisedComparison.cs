@@ -7,9 +7,10 @@ using static TorchSharp.torch;
 
 namespace SslCourse.Cli.Bench;
 
-/// <summary>One label draw of <see cref="SemiSupervisedComparison"/>: test accuracy (0..1) per method, and FixMatch's
-/// diagnostics over its run (mask rate and accuracy of the confident pseudo-labels, one value per tenth of the run).</summary>
-public sealed record SemiSupervisedDraw(IReadOnlyDictionary<string, double> Accuracy, IReadOnlyList<double> MaskRate, IReadOnlyList<double> PseudoLabelAccuracy);
+/// <summary>One label draw of <see cref="SemiSupervisedComparison"/>: test accuracy (0..1) per method and after the
+/// shared warm-up (every method's starting point), and FixMatch's diagnostics over its run (mask rate and accuracy of
+/// the confident pseudo-labels, one value per tenth of the run).</summary>
+public sealed record SemiSupervisedDraw(IReadOnlyDictionary<string, double> Accuracy, double WarmUpAccuracy, IReadOnlyList<double> MaskRate, IReadOnlyList<double> PseudoLabelAccuracy);
 
 /// <summary>
 /// Notebook 03's comparison at matched steps, with 10 labels per class and the rest of the pool unlabelled: one
@@ -46,6 +47,7 @@ public static class SemiSupervisedComparison
         var warm = NewModel();
         SelfTraining.Fit(warm, optim.Adam(warm.parameters(), lr: 1e-3), labelled, null, null,
             new SelfTrainingOptions { Steps = warmSteps, BatchSize = batch, Augment = weak.Apply, Seed = draw, ShowProgress = false });
+        double warmAccuracy = SelfTraining.Accuracy(warm, test);
 
         var options = FixMatchRecipe.Options(channels, extraSteps, batch, seed: 50 + draw) with { UnlabelledTruth = hidden };
         var fixMatch = CopyOf(warm);
@@ -68,7 +70,7 @@ public static class SemiSupervisedComparison
             new SelfTrainingOptions { Steps = extraSteps, BatchSize = batch, Augment = weak.Apply, Seed = 50 + draw, ShowProgress = false });
         accuracy[Methods[3]] = SelfTraining.Accuracy(supervised, test);
 
-        return new SemiSupervisedDraw(accuracy, history.Metrics["mask rate"].Select(m => m.Value).ToList(),
+        return new SemiSupervisedDraw(accuracy, warmAccuracy, history.Metrics["mask rate"].Select(m => m.Value).ToList(),
             history.Metrics["pseudo-label accuracy"].Select(m => m.Value).ToList());
     }
 }

@@ -22,8 +22,8 @@ public sealed record MethodSpeedResult(string Method, int Batch, double ImagesPe
 /// </summary>
 public static class MethodSpeed
 {
-    /// <summary>Every method timed by <see cref="Measure"/>, in the course's order (<see cref="CourseMethods.All"/>).</summary>
-    public static IReadOnlyList<string> Methods => CourseMethods.All;
+    /// <summary>Every method timed by <see cref="Measure"/>, in the course's order (<see cref="PretrainMethods.All"/>).</summary>
+    public static IReadOnlyList<string> Methods => PretrainMethods.Names;
 
     /// <summary>Times <paramref name="steps"/> steps of <paramref name="method"/> after <paramref name="warmup"/> untimed ones.</summary>
     /// <param name="method">one of <see cref="Methods"/></param>

@@ -132,7 +132,7 @@ public static class QualitySection
     static IEnumerable<Row> Matched(string dataset, int channels)
     {
         yield return new Row("random", "random init", () => { torch.manual_seed(0); var e = new ConvNet(channels, Width); e.eval(); return e; }, x => x, "none", "0", null);
-        foreach (var method in CourseMethods.All.Where(m => MatchedBudget.Datasets(m).Contains(dataset)))
+        foreach (var method in PretrainMethods.Names.Where(m => MatchedBudget.Datasets(m).Contains(dataset)))
         {
             var path = PretrainedEncoder.Shipped(method, dataset, "matched");
             if (!File.Exists(path)) throw new FileNotFoundException($"the matched-budget checkpoint '{path}' is missing; scripts/pretrain-matched.sh makes it.", path);

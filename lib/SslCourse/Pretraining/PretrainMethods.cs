@@ -66,12 +66,24 @@ public sealed class PretrainModel
     public Func<int, OptimizerRecipe>? Recipe { get; init; }
 }
 
-/// <summary>A pre-training method of the registry.</summary>
-/// <param name="Name">the name on the command line ("simclr")</param>
+/// <summary>Trains <paramref name="encoder"/> in place on a pretext task at the shared budget of notebooks 04-07
+/// (<see cref="PretextTraining"/>).</summary>
+/// <param name="encoder">trained in place</param>
+/// <param name="images"><c>[N, C, S, S]</c> unlabelled training images</param>
+/// <param name="options">steps, batch, seed</param>
+public delegate PretextRun PretextTrainer(ConvNet encoder, Tensor images, PretextOptions options);
+
+/// <summary>A method the course teaches, as the one registry (<see cref="PretrainMethods"/>) holds it.</summary>
+/// <param name="Name">the name on the command line and in the notebooks ("simclr")</param>
 /// <param name="Summary">one line: the paper and the recipe</param>
-/// <param name="Build">builds the model for a setup</param>
+/// <param name="Build">builds the model for a setup (what <c>ssl-course pretrain</c> trains)</param>
 /// <param name="OwnRecipe">true when the built model brings its own optimisation recipe (<see cref="PretrainModel.Recipe"/>)</param>
-public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSetup, PretrainModel> Build, bool OwnRecipe = false);
+public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSetup, PretrainModel> Build, bool OwnRecipe = false)
+{
+    /// <summary>How <see cref="PretextTraining"/> trains it at the shared pretext budget of notebooks 04-07 (an MLP head,
+    /// batches of 64 raw images); null for the methods it does not drive.</summary>
+    public PretextTrainer? Pretext { get; init; }
+}
 
 /// <summary>
 /// The registry of pre-training methods <c>ssl-course pretrain</c> offers. Each is built from the same library
@@ -80,19 +92,57 @@ public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSe
 /// </summary>
 public static class PretrainMethods
 {
+    /// <summary>Supervised pre-training, the reference row.</summary>
+    public static PretrainMethod Supervised { get; } = new("supervised", "cross-entropy on every training label (crop 0.5-1 + flip): the supervised pre-training baseline", SupervisedModel);
+    /// <summary>RotNet: 4-way rotation prediction.</summary>
+    public static PretrainMethod Rotation { get; } = new("rotation", "RotNet (Gidaris, Singh and Komodakis, ICLR 2018): 4-way rotation classification, all four rotations in each batch", RotationModel)
+    {
+        Pretext = PretextTraining.Rotation,
+    };
+    /// <summary>Colorization over <see cref="AbBins.Default"/>.</summary>
+    public static PretrainMethod Colorization { get; } = new("colorization", "colorization (Zhang, Isola and Efros, ECCV 2016): ab bins from the lightness, class-rebalanced; colour images only", ColorizationModel)
+    {
+        Pretext = (encoder, images, options) => PretextTraining.Colorization(encoder, images, AbBins.Default, options),
+    };
+    /// <summary>Context prediction with 9-pixel patches (8 below 31 pixels), gap 1, jitter 1.</summary>
+    public static PretrainMethod Context { get; } = new("context", "context prediction (Doersch, Gupta and Efros, ICCV 2015): which of 8 neighbours, both patches in one forward pass", ContextModel)
+    {
+        Pretext = (encoder, images, options) => PretextTraining.Context(encoder, images, ContextPairsFor((int)images.shape[2]), options),
+    };
+    /// <summary>The jigsaw puzzle with 100 greedy permutations and a gap of 2.</summary>
+    public static PretrainMethod Jigsaw { get; } = new("jigsaw", "jigsaw (Noroozi and Favaro, ECCV 2016): 100 greedy permutations of 3x3 tiles, context-free network", JigsawModel)
+    {
+        Pretext = (encoder, images, options) => PretextTraining.Jigsaw(encoder, images, NewJigsaw(), options),
+    };
+    /// <summary>SimCLR.</summary>
+    public static PretrainMethod SimClr { get; } = new("simclr", "SimCLR (Chen et al., ICML 2020): NT-Xent at T = 0.2 on two views, projection head 512-128", SimClrModel);
+    /// <summary>MoCo v2.</summary>
+    public static PretrainMethod MoCo { get; } = new("moco", "MoCo v2 (Chen et al., arXiv 2020): InfoNCE against a queue of 4096 keys from a momentum encoder (m = 0.99)", MoCoModel);
+    /// <summary>BYOL.</summary>
+    public static PretrainMethod Byol { get; } = new("byol", "BYOL (Grill et al., NeurIPS 2020): predictor + EMA target (momentum 0.99 -> 1, cosine), projection 512-128", ByolModel);
+    /// <summary>SimSiam, with its own recipe.</summary>
+    public static PretrainMethod SimSiam { get; } = new("simsiam", "SimSiam (Chen and He, CVPR 2021): predictor + stop-gradient, no target network; SGD 0.05 x batch/256, momentum 0.9, cosine, predictor at a fixed lr", SimSiamModel, OwnRecipe: true);
+
     /// <summary>Every method, in the order of the course.</summary>
-    public static IReadOnlyList<PretrainMethod> All { get; } =
-    [
-        new("supervised", "cross-entropy on every training label (crop 0.5-1 + flip): the supervised pre-training baseline", SupervisedModel),
-        new("rotation", "RotNet (Gidaris, Singh and Komodakis, ICLR 2018): 4-way rotation classification, all four rotations in each batch", RotationModel),
-        new("colorization", "colorization (Zhang, Isola and Efros, ECCV 2016): ab bins from the lightness, class-rebalanced; colour images only", ColorizationModel),
-        new("context", "context prediction (Doersch, Gupta and Efros, ICCV 2015): which of 8 neighbours, both patches in one forward pass", ContextModel),
-        new("jigsaw", "jigsaw (Noroozi and Favaro, ECCV 2016): 100 greedy permutations of 3x3 tiles, context-free network", JigsawModel),
-        new("simclr", "SimCLR (Chen et al., ICML 2020): NT-Xent at T = 0.2 on two views, projection head 512-128", SimClrModel),
-        new("moco", "MoCo v2 (Chen et al., arXiv 2020): InfoNCE against a queue of 4096 keys from a momentum encoder (m = 0.99)", MoCoModel),
-        new("byol", "BYOL (Grill et al., NeurIPS 2020): predictor + EMA target (momentum 0.99 -> 1, cosine), projection 512-128", ByolModel),
-        new("simsiam", "SimSiam (Chen and He, CVPR 2021): predictor + stop-gradient, no target network; SGD 0.05 x batch/256, momentum 0.9, cosine, predictor at a fixed lr", SimSiamModel, OwnRecipe: true),
-    ];
+    public static IReadOnlyList<PretrainMethod> All { get; } = [Supervised, Rotation, Colorization, Context, Jigsaw, SimClr, MoCo, Byol, SimSiam];
+
+    /// <summary>The hand-made pretext tasks of notebooks 04-06 that <see cref="TrainPretext"/> trains at the shared
+    /// pretext budget (rotation and supervised have their own <see cref="PretextTraining"/> entry points).</summary>
+    public static IReadOnlyList<string> PretextTasks { get; } = [Colorization.Name, Context.Name, Jigsaw.Name];
+
+    /// <summary>Trains <paramref name="encoder"/> on one of <see cref="PretextTasks"/> at the shared pretext budget.</summary>
+    /// <param name="task">"colorization", "context" or "jigsaw"</param>
+    /// <param name="encoder">trained in place</param>
+    /// <param name="images"><c>[N, C, S, S]</c></param>
+    /// <param name="options">steps, batch, seed</param>
+    /// <exception cref="ArgumentException">an unknown task; the message lists the valid ones</exception>
+    public static PretextRun TrainPretext(string task, ConvNet encoder, Tensor images, PretextOptions options) =>
+        (PretextTasks.Contains(task) ? Get(task).Pretext : null)?.Invoke(encoder, images, options)
+        ?? throw new ArgumentException($"unknown pretext task '{task}'; expected one of: {string.Join(", ", PretextTasks)}.", nameof(task));
+
+    static ContextPairs ContextPairsFor(int side) => new(patch: side >= 31 ? 9 : 8, gap: 1, jitter: 1);
+
+    static Augment.Jigsaw NewJigsaw() => new(GreedyPermutations.Greedy(100), gap: 2);
 
     /// <summary>The method names.</summary>
     public static IReadOnlyList<string> Names => All.Select(m => m.Name).ToArray();
@@ -101,7 +151,7 @@ public static class PretrainMethods
     /// than the shared Adam one.</summary>
     public static bool HasOwnRecipe(string name) => Get(name).OwnRecipe;
 
-    /// <summary>The method called <paramref name="name"/>.</summary>
+    /// <summary>The method called <paramref name="name"/>: the one place a name becomes an entry.</summary>
     /// <exception cref="ArgumentException">no such method; the message lists the valid names</exception>
     public static PretrainMethod Get(string name) =>
         All.FirstOrDefault(m => m.Name == name)
@@ -160,7 +210,7 @@ public static class PretrainMethods
         var encoder = s.MakeEncoder();
         var head = Mlp.Build(2 * s.FeatureDim, PretextHidden, 8);
         var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
-        var pairs = new ContextPairs(patch: s.Size >= 31 ? 9 : 8, gap: 1, jitter: 1);
+        var pairs = ContextPairsFor(s.Size);
         var g = Course.Generator(s.Seed + 1);
         return new PretrainModel
         {
@@ -177,7 +227,7 @@ public static class PretrainMethods
     static PretrainModel JigsawModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        var jigsaw = new Jigsaw(GreedyPermutations.Greedy(100), gap: 2);
+        var jigsaw = NewJigsaw();
         int tiles = jigsaw.Grid * jigsaw.Grid;
         var head = Mlp.Build(tiles * s.FeatureDim, PretextHidden, jigsaw.Set.Count);
         var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
@@ -197,14 +247,14 @@ public static class PretrainMethods
     static PretrainModel SimClrModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        return TwoViews(s, new SimClr(encoder, s.FeatureDim, hidden: 512, projectionDim: 128, temperature: 0.2), encoder, null,
+        return TwoViews(s, new Models.SimClr(encoder, s.FeatureDim, hidden: 512, projectionDim: 128, temperature: 0.2), encoder, null,
             new() { ["temperature"] = "0.2", ["projector"] = "512-128", ["views"] = ViewName(s) });
     }
 
     static PretrainModel MoCoModel(PretrainSetup s)
     {
         ConvNet? first = null;
-        var model = new MoCo(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, queueSize: 4096,
+        var model = new Models.MoCo(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, queueSize: 4096,
             projectionDim: 128, hidden: 512, temperature: 0.2, generator: Course.Generator(s.Seed + 1));
         return TwoViews(s, model, first!, _ => model.UpdateTarget(0.99),
             new() { ["temperature"] = "0.2", ["queue"] = "4096", ["momentum"] = "0.99", ["projector"] = "512-128", ["views"] = ViewName(s) });
@@ -213,7 +263,7 @@ public static class PretrainMethods
     static PretrainModel ByolModel(PretrainSetup s)
     {
         ConvNet? first = null;
-        var model = new Byol(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, hidden: 512, projectionDim: 128);
+        var model = new Models.Byol(() => { var e = s.MakeEncoder(); first ??= e; return e; }, s.FeatureDim, hidden: 512, projectionDim: 128);
         return TwoViews(s, model, first!, progress => model.UpdateTarget(MomentumSchedule.Cosine(progress, baseMomentum: 0.99)),
             new() { ["momentum"] = "0.99 -> 1 (cosine)", ["projector"] = "512-128", ["predictor"] = "512-128", ["views"] = ViewName(s) });
     }
@@ -221,7 +271,7 @@ public static class PretrainMethods
     static PretrainModel SimSiamModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        var model = new SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128);
+        var model = new Models.SimSiam(encoder, s.FeatureDim, projectionDim: 512, predictorHidden: 128);
         return TwoViews(s, model, encoder, null, new() { ["projector"] = "512", ["predictor"] = "512-128-512", ["views"] = ViewName(s) },
             recipe: batch => SimSiamRecipe.For(model, batch));
     }

@@ -93,7 +93,7 @@ public class DevicePlacementTests
         {
             "rotation" => PretextTraining.Rotation(encoder, images, options),
             "supervised" => PretextTraining.Supervised(encoder, new LabeledImages(images, zeros(16, dtype: ScalarType.Int64), ["a", "b"]), options),
-            _ => CourseMethods.TrainPretext(task, encoder, images, options),
+            _ => PretrainMethods.TrainPretext(task, encoder, images, options),
         });
     }
 

@@ -1,4 +1,5 @@
 using SslCourse.Models;
+using SslCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,27 +11,22 @@ namespace SslCourse.Shapes;
 /// </summary>
 public static class PartSegmentation
 {
-    /// <summary>Trains encoder and head together on labelled clouds with per-point cross-entropy; returns the losses.</summary>
-    /// <param name="encoder">Encoder (random or pre-trained), trained in place.</param>
+    /// <summary>Trains <paramref name="encoder"/> and <paramref name="head"/> in place with cross-entropy on every seen
+    /// point; the history holds the loss of every step.</summary>
+    /// <param name="encoder">Point encoder, trained in place (pre-trained or fresh).</param>
     /// <param name="head">Segmentation head, trained in place.</param>
     /// <param name="points">Labelled clouds [L, N, 3].</param>
     /// <param name="parts">Global part id of every point [L, N] (int64).</param>
-    /// <param name="steps">Optimiser steps.</param>
-    /// <param name="generator">Seeded generator for batches and augmentation.</param>
-    /// <param name="batch">Shapes per step (at most L).</param>
-    /// <param name="learningRate">Adam learning rate.</param>
-    /// <param name="samplePoints">Points per shape seen in a step (a random subset, the same for the batch).</param>
+    /// <param name="options">steps, shapes per step (at most L), points per shape, learning rate and seed</param>
     /// <param name="onStep">Called after every step with (step, loss).</param>
-    public static List<double> Train(PointNetEncoder encoder, PointSegmentationHead head, Tensor points, Tensor parts, int steps,
-        Generator generator, int batch = 16, double learningRate = 1e-3, int samplePoints = 256, Action<int, double>? onStep = null)
+    public static TrainHistory Train(PointNetEncoder encoder, PointSegmentationHead head, Tensor points, Tensor parts, PointTrainingOptions options,
+        Action<int, double>? onStep = null)
     {
-        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, $"steps must be non-negative, got {steps}.");
-        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"batch must be positive, got {batch}.");
-        if (!(learningRate > 0)) throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"learningRate must be positive, got {learningRate}.");
-        if (samplePoints < 1) throw new ArgumentOutOfRangeException(nameof(samplePoints), samplePoints, $"samplePoints must be positive, got {samplePoints}.");
-        var optimizer = optim.Adam(encoder.parameters().Concat(head.parameters()), learningRate);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate(minSamplePoints: 1);
+        var optimizer = optim.Adam(encoder.parameters().Concat(head.parameters()), options.LearningRate);
         encoder.train(); head.train();
-        return PointBatchTraining.Run(optimizer, points, parts, steps, batch, samplePoints, generator, (x, target) =>
+        return PointBatchTraining.Run("part segmentation", optimizer, points, parts, options, (x, target) =>
         {
             var logits = head.call(encoder.call(x));                                                    // [b, k, C]
             return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1)); // [b*k, C] vs [b*k]

@@ -83,11 +83,11 @@ public class PointModelTests
         using var pieces = tensor(acd.SelectMany(a => a.Pieces.Select(p => (long)p)).ToArray(), new long[] { 8, 128 });
         Course.Reseed(3);
         using var encoder = new PointNetEncoder(features: 32, globalFeatures: 64);
-        var pre = PiecePretraining.Train(encoder, pts, pieces, 30, Course.Generator(1), batch: 8, samplePoints: 96, pairPoints: 64, learningRate: 3e-3);
+        var pre = PiecePretraining.Train(encoder, pts, pieces, new PointTrainingOptions { Steps = 30, Seed = 1, BatchSize = 8, SamplePoints = 96, PairPoints = 64, LearningRate = 3e-3 }).Loss;
         pre.Should().HaveCount(30);
         pre.TakeLast(8).Average().Should().BeLessThan(pre.Take(3).Average());
         using var head = new PointSegmentationHead(32, PartCatalog.PartCount);
-        var fine = PartSegmentation.Train(encoder, head, pts, parts, 30, Course.Generator(2), batch: 8, learningRate: 3e-3, samplePoints: 96);
+        var fine = PartSegmentation.Train(encoder, head, pts, parts, new PointTrainingOptions { Steps = 30, Seed = 2, BatchSize = 8, LearningRate = 3e-3, SamplePoints = 96 }).Loss;
         fine.TakeLast(8).Average().Should().BeLessThan(fine.Take(3).Average());
         var predicted = PartSegmentation.Predict(encoder, head, shapes);
         for (int s = 0; s < shapes.Length; s++)

@@ -167,11 +167,11 @@ public class TransformerTests
         var y = arange(40, dtype: ScalarType.Int64) % 2;
         x[TensorIndex.Tensor(y.eq(1)), 3] = tensor(5L);
         var before = body.TokenEmbedding.clone();
-        var probe = clf.Fit(x, y, steps: 5, batchSize: 8, lr: 1e-2, bodyLr: 0, Course.Generator(5));
+        var probe = ClassifierFineTune.Run(clf, x, y, new ClassifierFineTuneOptions { Steps = 5, BatchSize = 8, LearningRate = 1e-2, BodyLearningRate = 0, Seed = 5 }).Loss;
         probe.Should().HaveCount(5);
-        body.TokenEmbedding.equal(before).all().item<bool>().Should().BeTrue("bodyLr 0 freezes the body");
+        body.TokenEmbedding.equal(before).all().item<bool>().Should().BeTrue("a body learning rate of 0 freezes the body");
         body.parameters().Should().OnlyContain(p => p.requires_grad);
-        var losses = clf.Fit(x, y, steps: 40, batchSize: 16, lr: 3e-3, bodyLr: 3e-3, Course.Generator(5));
+        var losses = ClassifierFineTune.Run(clf, x, y, new ClassifierFineTuneOptions { Steps = 40, BatchSize = 16, LearningRate = 3e-3, BodyLearningRate = 3e-3, Seed = 5 }).Loss;
         losses.TakeLast(5).Average().Should().BeLessThan(losses[0]);
         clf.Accuracy(x, y).Should().BeGreaterThan(0.9);
         clf.Predict(x).shape.Should().Equal(40);

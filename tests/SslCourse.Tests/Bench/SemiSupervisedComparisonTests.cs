@@ -24,4 +24,14 @@ public class SemiSupervisedComparisonTests
         again.Accuracy.Should().Equal(first.Accuracy);
         again.WarmUpAccuracy.Should().Be(first.WarmUpAccuracy);
     }
+
+    [Fact]
+    public void It_runs_on_grayscale_Fashion_MNIST_too()
+    {
+        Course.Init(0);
+        var pool = FashionMnist.Load(FashionMnistSplit.Train).Take(300);
+        var test = FashionMnist.Load(FashionMnistSplit.Test).Take(100);
+        var run = SemiSupervisedComparison.Run(pool, test, draw: 1, warmSteps: 2, extraSteps: 2, width: 0.25);
+        run.Accuracy.Values.Should().HaveCount(SemiSupervisedComparison.Methods.Count).And.OnlyContain(a => a >= 0 && a <= 1);
+    }
 }

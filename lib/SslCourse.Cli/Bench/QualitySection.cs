@@ -240,8 +240,8 @@ public static class QualitySection
         yield return ["FixMatch ≥ Mean Teacher ≥ pseudo-labels > supervised only, 10 labels/class", dataset,
             inverted.Count == 0 ? "met (means in order)" : "missed: " + string.Join("; ", inverted.Select(p => $"{Short(p.Better)} < {Short(p.Worse)}")),
             string.Join(", ", names.Select(n => $"{Short(n)} {Pct(semi[n].Average())} ± {Pct(Std(semi[n]))}")) +
-            $"; in the last tenth of its {outcome.Steps} steps FixMatch kept {Pct(outcome.FinalMaskRate)}% of the unlabelled images (confidence ≥ 0.95), " +
-            $"and {Pct(outcome.FinalPseudoLabelAccuracy)}% of those pseudo-labels were right"];
+            $"; in the last tenth of its {outcome.Steps} steps FixMatch kept {Pct(outcome.FinalMaskRate)}% of the unlabelled images (confidence ≥ 0.95)" +
+            (double.IsFinite(outcome.FinalPseudoLabelAccuracy) ? $", and {Pct(outcome.FinalPseudoLabelAccuracy)}% of those pseudo-labels were right" : "")];
     }
 
     static string Short(string method) => method.Split(" (")[0];

@@ -62,7 +62,7 @@ public static class BenchCommand
     {
         var root = FindRepoRoot();
         var outDir = Path.GetFullPath(outFolder ?? Path.Combine(root, "results"));
-        var chosen = Sections.Where(s => only == null || only.Contains(s.Name)).ToList();
+        var chosen = Chosen(only);
         var report = new BenchReport();
         var ctx = new BenchContext(report, quick, root, outDir);
         var total = Stopwatch.StartNew();
@@ -81,6 +81,11 @@ public static class BenchCommand
         Console.WriteLine($"wrote {Path.Combine(outDir, "RESULTS.md")} in {total.Elapsed.TotalMinutes:0.0} min");
         return report.Figures.Any(f => f.Name == "section failed") ? Cli.Failed : Cli.Ok;
     }
+
+    /// <summary>The sections to run, in order: those named by --only, or every section when it names none (the parser
+    /// gives an empty list, not null, when the option is absent).</summary>
+    public static List<BenchSection> Chosen(string[]? only) =>
+        Sections.Where(s => only is not { Length: > 0 } || only.Contains(s.Name)).ToList();
 
     static string Environment() =>
         $"{RuntimeInformation.OSDescription.Trim()}, {System.Environment.ProcessorCount} cores ({RuntimeInformation.ProcessArchitecture}), .NET {System.Environment.Version}";

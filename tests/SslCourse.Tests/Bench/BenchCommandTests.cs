@@ -34,6 +34,14 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Without_only_every_section_runs_and_with_it_the_named_ones_in_order()
+    {
+        BenchCommand.Chosen(null).Should().Equal(BenchCommand.Sections);
+        BenchCommand.Chosen([]).Should().Equal(BenchCommand.Sections, "an absent --only parses as an empty list");
+        BenchCommand.Chosen(["quality", "data"]).Select(s => s.Name).Should().Equal("data", "quality");
+    }
+
+    [Fact]
     public void A_step_measured_in_a_child_process_reports_its_allocator()
     {
         var tuned = BenchStepCommand.InChild(Repo.Root, new Dictionary<string, string>(), batch: 8, steps: 1, width: 0.5);

@@ -30,7 +30,7 @@ public class BenchCommandTests
         bad.All.Should().Contain("speeed").And.Contain("quality");
         var list = CliProcess.Run(Repo.Root, TimeSpan.FromMinutes(2), "bench", "--list");
         list.ExitCode.Should().Be(0, list.All);
-        foreach (var section in new[] { "data", "speed", "peer", "quality", "notebooks" }) list.Stdout.Should().Contain(section);
+        foreach (var section in new[] { "data", "speed", "methods", "peer", "quality", "notebooks" }) list.Stdout.Should().Contain(section);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class CommandLineTests
     [InlineData("ssl-course pretrain: expected one method, got 2; methods: ", "pretrain", "simclr", "byol", "--steps", "1")]
     [InlineData("ssl-course pretrain: give a budget: --minutes N (wall-clock) and/or --steps N.", "pretrain", "simclr")]
     [InlineData("ssl-course pretrain: simsiam trains with its own recipe from its paper, which sets the learning rate and weight decay; add --adam", "pretrain", "simsiam", "--steps", "1", "--lr", "0.1")]
-    [InlineData("ssl-course bench: --only: unknown section(s) speeed; expected some of: data, speed, peer, quality, notebooks.", "bench", "--only", "data,speeed")]
+    [InlineData("ssl-course bench: --only: unknown section(s) speeed; expected some of: data, speed, methods, peer, quality, notebooks.", "bench", "--only", "data,speeed")]
     [InlineData("ssl-course bench-step: --steps '0': expected a positive integer.", "bench-step", "--steps", "0")]
     [InlineData("ssl-course site: --out DIR is required: the folder for the site.", "site", "executed")]
     [InlineData("ssl-course site: --repo-url 'github.com/x': expected an http(s) address such as https://github.com/owner/course.", "site", "executed", "--out", "s", "--repo-url", "github.com/x")]

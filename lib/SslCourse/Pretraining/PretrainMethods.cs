@@ -187,9 +187,6 @@ public static class PretrainMethods
         };
     }
 
-    /// <summary>Hidden width of the pretext heads' MLP (as <see cref="PretextOptions.HeadHidden"/>).</summary>
-    const int PretextHidden = 256;
-
     static PretrainModel ColorizationModel(PretrainSetup s)
     {
         var images = s.Images ?? throw new ArgumentException("colorization reads the training images' colour prior: the setup must carry its images.", nameof(s));
@@ -201,14 +198,14 @@ public static class PretrainMethods
         {
             Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [PretrainSetup.AsIs],
             Loss = b => task.Loss(encoder, head, OnModel(model, b.Views[0])),
-            Config = new() { ["head"] = $"pixel classifier {s.FeatureDim}-128-{AbBins.Default.Count} at {task.Side}x{task.Side}", ["input"] = "lightness", ["views"] = "the image as it is" },
+            Config = new() { ["head"] = $"pixel classifier {s.FeatureDim}-128-{AbBins.Default.Count} at {task.Side}x{task.Side}", [PretrainedEncoder.InputKey] = PretrainedEncoder.LightnessInput, ["views"] = "the image as it is" },
         };
     }
 
     static PretrainModel ContextModel(PretrainSetup s)
     {
         var encoder = s.MakeEncoder();
-        var head = Mlp.Build(2 * s.FeatureDim, PretextHidden, 8);
+        var head = Mlp.Build(2 * s.FeatureDim, PretextOptions.DefaultHeadHidden, 8);
         var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
         var pairs = ContextPairsFor(s.Size);
         var g = Course.Generator(s.Seed + 1);
@@ -220,7 +217,7 @@ public static class PretrainMethods
                 var (centre, neighbour, labels) = pairs.Apply(b.Views[0], g);
                 return nn.functional.cross_entropy(PretextTraining.ContextLogits(encoder, head, OnModel(model, centre), OnModel(model, neighbour)), OnModel(model, labels));
             },
-            Config = new() { ["head"] = $"MLP {2 * s.FeatureDim}-{PretextHidden}-8", ["views"] = $"patches {pairs.Patch}, gap 1, jitter 1" },
+            Config = new() { ["head"] = $"MLP {2 * s.FeatureDim}-{PretextOptions.DefaultHeadHidden}-8", ["views"] = $"patches {pairs.Patch}, gap 1, jitter 1" },
         };
     }
 
@@ -229,7 +226,7 @@ public static class PretrainMethods
         var encoder = s.MakeEncoder();
         var jigsaw = NewJigsaw();
         int tiles = jigsaw.Grid * jigsaw.Grid;
-        var head = Mlp.Build(tiles * s.FeatureDim, PretextHidden, jigsaw.Set.Count);
+        var head = Mlp.Build(tiles * s.FeatureDim, PretextOptions.DefaultHeadHidden, jigsaw.Set.Count);
         var model = OnCourseDevice(nn.Sequential(("encoder", encoder), ("head", head)));
         var g = Course.Generator(s.Seed + 1);
         return new PretrainModel
@@ -240,7 +237,7 @@ public static class PretrainMethods
                 var (t, labels) = jigsaw.Apply(b.Views[0], g);
                 return nn.functional.cross_entropy(PretextTraining.JigsawLogits(encoder, head, OnModel(model, t)), OnModel(model, labels));
             },
-            Config = new() { ["head"] = $"MLP {tiles * s.FeatureDim}-{PretextHidden}-{jigsaw.Set.Count}", ["views"] = "3x3 tiles, gap 2, 100 greedy permutations" },
+            Config = new() { ["head"] = $"MLP {tiles * s.FeatureDim}-{PretextOptions.DefaultHeadHidden}-{jigsaw.Set.Count}", ["views"] = "3x3 tiles, gap 2, 100 greedy permutations" },
         };
     }
 

@@ -51,7 +51,13 @@ public static class PretrainedEncoder
     /// <summary>What the encoder of a checkpoint sees of an image, from its manifest: the lightness for colorization
     /// (<c>"input": "lightness"</c>, <see cref="PretextTraining.Lightness"/>), else the image itself.</summary>
     public static Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Input(IReadOnlyDictionary<string, string> config) =>
-        config.TryGetValue("input", out var input) && input == "lightness" ? PretextTraining.Lightness : x => x;
+        config.TryGetValue(InputKey, out var input) && input == LightnessInput ? PretextTraining.Lightness : x => x;
+
+    /// <summary>The manifest key that says what the encoder sees of an image (absent: the image itself).</summary>
+    public const string InputKey = "input";
+
+    /// <summary>The <see cref="InputKey"/> value of an encoder that sees the lightness (colorization).</summary>
+    public const string LightnessInput = "lightness";
 
     /// <summary>Builds the encoder the manifest describes and loads the weights into it.</summary>
     /// <param name="path">the weights file (its manifest is <c>path + ".json"</c>)</param>

@@ -21,8 +21,11 @@ public sealed record PretextOptions : TrainingOptions
 
     /// <summary>Adam's weight decay.</summary>
     public double WeightDecay { get; init; } = 1e-5;
+    /// <summary>The default <see cref="HeadHidden"/>, shared with the registry's pretext entries.</summary>
+    public const int DefaultHeadHidden = 256;
+
     /// <summary>Hidden width of the pretext head's MLP.</summary>
-    public int HeadHidden { get; init; } = 256;
+    public int HeadHidden { get; init; } = DefaultHeadHidden;
     /// <summary>Measure the kNN accuracy of the encoder every this many steps (0: never; needs the two sets below).</summary>
     public int MonitorEvery { get; init; }
     /// <summary>The labelled bank of the kNN monitor (labels are used only to monitor).</summary>

@@ -11,7 +11,7 @@ namespace SslCourse.Tests.Grading.ClassGrading;
 
 /// <summary>
 /// The class-grading fan-out run here the way the workflow runs it on Actions, with local processes for jobs: a
-/// generated class of 31 git repositories of the demo course (honest, partial, empty, broken), a roster, the plan,
+/// generated class of 31 git repositories of the demo course (honest, partial, empty, late, broken), a roster, the plan,
 /// each chunk checked out at the deadline and graded by its own process (all at once), the merge; then the same class
 /// graded by one sequential process, which must give the same class CSV byte for byte.
 /// </summary>
@@ -28,20 +28,20 @@ public class ClassGradingEndToEndTests(ITestOutputHelper output)
         void Save(string repo, JsonObject nb) => DemoCourse.Save(nb, Path.Combine(repo, "notebooks", "demo.ipynb"));
         var all = new[] { ("double", Double), ("sumsq", SumSq), ("evens", Evens) };
         var c = new Dictionary<string, (int, Action<string>)>();
-        // Graded by a worker process (the costly part; kept to 15 of 31 so the test stays short).
-        for (int i = 1; i <= 5; i++)
+        // Graded by a worker process (the costly part, twice over: kept to 11 of 31 so the test stays short).
+        for (int i = 1; i <= 3; i++)
             c[$"honest-{i:00}"] = (6, repo =>
             {
                 Commit(Init(repo), Day(1), "released", r => Save(r, released));
                 Commit(repo, Day(10 + i), "solved", r => Save(r, Solve(released, all)));
             });
         var partial = new (int Points, (string, string)[] Solved)[] { (2, [all[0]]), (3, [all[1]]), (3, [all[0], all[2]]), (1, [all[2]]) };
-        for (int i = 1; i <= 5; i++)
+        for (int i = 1; i <= partial.Length; i++)
         {
             var (points, solved) = partial[i % partial.Length];
             c[$"partial-{i:00}"] = (points, repo => Commit(Init(repo), Day(5), "some", r => Save(r, Solve(released, solved))));
         }
-        for (int i = 1; i <= 2; i++) c[$"empty-{i:00}"] = (0, repo => Commit(Init(repo), Day(1), "released", r => Save(r, released)));
+        c["empty-01"] = (0, repo => Commit(Init(repo), Day(1), "released", r => Save(r, released)));
         c["broken-01"] = (4, repo => Commit(Init(repo), Day(6), "typo", r => Save(r, DemoCourse.WithSolution(Solve(released, all), "double", "return x *;"))));
         c["broken-02"] = (2, repo =>
         {
@@ -59,6 +59,9 @@ public class ClassGradingEndToEndTests(ITestOutputHelper output)
         c["broken-06"] = (0, repo => Commit(Init(repo), Day(3), "folder link", r => Directory.CreateSymbolicLink(Path.Combine(r, "notebooks"), Path.GetDirectoryName(sourcePath)!)));
         c["broken-07"] = (0, _ => { }); // the repository does not exist
         c["broken-08"] = (0, repo => Commit(Init(repo), Day(24), "too late", r => Save(r, Solve(released, all))));
+        // Solved, but only after the deadline: no commit is dated at or before it, so nothing is graded.
+        foreach (var day in new[] { 21, 22, 23, 24 })
+            c[$"late-{day - 20:00}"] = (0, repo => Commit(Init(repo), Day(day), "solved late", r => Save(r, Solve(released, all))));
         c["broken-09"] = (0, repo => Commit(Init(repo), Day(6), "stranger", r => DemoCourse.Save(new JsonObject { ["nbformat"] = 4, ["cells"] = new JsonArray() }, Path.Combine(r, "notebooks", "stranger.ipynb"))));
         c["broken-10"] = (0, repo => Commit(Init(repo), Day(6), "text", r => { Directory.CreateDirectory(Path.Combine(r, "notebooks")); File.WriteAllText(Path.Combine(r, "notebooks", "demo.ipynb"), "my answers are in my head"); }));
         c["broken-11"] = (0, repo =>
@@ -170,6 +173,7 @@ public class ClassGradingEndToEndTests(ITestOutputHelper output)
         Notes("broken-10").Should().Contain("demo not graded").And.Contain("invalid JSON");
         Notes("broken-13").Should().Contain("demo not graded");
         Notes("empty-08").Should().StartWith("no notebook graded");
+        Notes("late-04").Should().Contain("none of its 1 commit(s) on the default branch is dated at or before the deadline");
         Notes("broken-11").Should().Contain("none of its 1 commit(s) on the default branch");
         Notes("broken-12").Should().StartWith("no notebook graded");
         rows.Single(r => r[0] == "broken-02")[1].Should().HaveLength(40, "the commit graded is recorded");

@@ -1,4 +1,4 @@
-using System.Globalization;
+using SslCourse.Exercises;
 
 namespace SslCourse.Notebooks;
 
@@ -54,7 +54,7 @@ public static class GradeVerdict
                 if (r.Reference?.Values is not { Length: > 0 } random) return "the grader has no random-initialisation scores for this part (instructor error).";
                 if (LossFailure(v.Values) is { } lossFailure) return lossFailure;
                 if (v.Score is not { } trained || !double.IsFinite(trained)) return "the trained model's score could not be read.";
-                double best = random.Max(), margin = Math.Max(r.Atol, best - random.Min());
+                var (best, margin) = TrainingRules.LearnsBar(random, r.Atol);
                 return trained > best + margin ? null
                     : $"the trained model scores {Num(trained)}, but random initialisations score up to {Num(best)}; it must beat them by more than {Num(margin)}.";
             default:
@@ -62,15 +62,7 @@ public static class GradeVerdict
         }
     }
 
-    /// <summary>Null when there are at least two losses, all finite, and the mean of the last quarter is below the first.</summary>
-    static string? LossFailure(double[]? values)
-    {
-        if (values is not { Length: >= 2 } losses) return "expected at least two losses.";
-        if (losses.Any(l => !double.IsFinite(l))) return "expected a finite loss at every step.";
-        int quarter = Math.Max(1, losses.Length / 4);
-        double last = losses.Skip(losses.Length - quarter).Average();
-        return last < losses[0] ? null : $"expected the loss to decrease, but it went from {Num(losses[0])} to {Num(last)}.";
-    }
+    static string? LossFailure(double[]? values) => values is null ? "expected at least two losses." : TrainingRules.LossFailure(values);
 
     /// <summary><c>|a - b| &lt;= atol + rtol·|b|</c> everywhere, NaN only where the reference is NaN.</summary>
     static string? Compare(double[] got, double[] want, double rtol, double atol)
@@ -91,6 +83,6 @@ public static class GradeVerdict
     }
 
     static string Shape(long[] shape) => shape.Length == 0 ? "[] (scalar)" : "[" + string.Join(", ", shape) + "]";
-    static string Num(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+    static string Num(double v) => TrainingRules.Num(v);
     static string List(string[] items) => "[" + string.Join(", ", items.Take(10)) + (items.Length > 10 ? $", … ({items.Length} items)" : "") + "]";
 }

@@ -42,18 +42,8 @@ public static class MethodSpeed
         var data = PretrainData.Train(dataset, Math.Max(4 * batch, 512));
         var timed = StepTimes(method, dataset, data, batch, steps, warmup, width).Order().ToList();
         double median = timed[timed.Count / 2];
-        return new MethodSpeedResult(method, batch, batch / median, median, Inputs(method));
+        return new MethodSpeedResult(method, batch, batch / median, median, PretrainMethods.Get(method).Inputs);
     }
-
-    static string Inputs(string method) => method switch
-    {
-        "rotation" => "4 rotations",
-        "colorization" => "1 lightness image, per-pixel ab bins",
-        "context" => "2 patches",
-        "jigsaw" => "9 tiles",
-        "supervised" => "1 view",
-        _ => "2 views",
-    };
 
     static List<double> StepTimes(string method, string dataset, LabeledImages data, int batch, int steps, int warmup, double width)
     {

@@ -318,10 +318,6 @@ public static class QualitySection
     static string Format(List<double> accs) =>
         accs.Count > 1 ? $"{Pct(accs.Average())} ± {Pct(Std(accs))}" : Pct(accs[0]);
 
-    static double Std(List<double> xs)
-    {
-        if (xs.Count < 2) return 0;
-        double m = xs.Average();
-        return Math.Sqrt(xs.Sum(x => (x - m) * (x - m)) / (xs.Count - 1));
-    }
+    /// <summary>The sample standard deviation, as the claims compute it (<see cref="Measured.Spread"/>).</summary>
+    static double Std(List<double> xs) => new Measured("", xs).Spread;
 }

@@ -119,8 +119,8 @@ public sealed class CheckBuilder
     }
 
     /// <summary>Calls <paramref name="step"/> up to <paramref name="steps"/> times, collecting the losses (up to the
-    /// first that is not finite); null when every loss is finite and the mean of the last quarter is below the first
-    /// loss, else what went wrong (<paramref name="threw"/>: the step itself failed).</summary>
+    /// first that is not finite); null when they pass <see cref="TrainingRules.LossFailure"/>, else what went wrong
+    /// (<paramref name="threw"/>: the step itself failed).</summary>
     static string? Train(Func<double> step, int steps, List<double> losses, out bool threw)
     {
         threw = false;
@@ -130,10 +130,7 @@ public sealed class CheckBuilder
             losses.Add(loss);
             if (!double.IsFinite(loss)) return $"expected a finite loss, got {Num(loss)} at step {i + 1} of {steps}.";
         }
-        int quarter = Math.Max(1, steps / 4);
-        double last = losses.Skip(steps - quarter).Average();
-        return last < losses[0] ? null
-            : $"expected the loss to decrease over {steps} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
+        return TrainingRules.LossFailure(losses);
     }
 
     /// <summary>An assemble-and-train part: scores <paramref name="randomScores"/> (the same model freshly initialised
@@ -169,9 +166,8 @@ public sealed class CheckBuilder
             if (!Call(score, out var trained, out var sError))
                 return Report($"after training, scoring the model failed: {sError}", null, baseline, $"after training, scoring the model failed: {sError}");
             Report(null, new EvidenceValue([losses.Count], "float64", losses.ToArray(), Score: trained), baseline, null);
-            int quarter = Math.Max(1, steps / 4);
-            double first = losses[0], last = losses.Skip(steps - quarter).Average();
-            double best = random.Max(), margin = Math.Max(minMargin, best - random.Min());
+            double first = losses[0], last = losses.Skip(steps - Math.Max(1, steps / 4)).Average();
+            var (best, margin) = TrainingRules.LearnsBar(random, minMargin);
             return trained > best + margin ? null
                 : $"after {steps} steps (loss {Num(first)} -> {Num(last)}) the trained model scores {Num(trained)}, but random initialisations score up to " +
                   $"{Num(best)} ({string.Join(", ", random.Select(Num))}); it must beat them by more than {Num(margin)}.";
@@ -362,7 +358,7 @@ public sealed class CheckBuilder
     static string Shape(Tensor t) => Shape(t.shape);
     static string Shape(long[] shape) => shape.Length == 0 ? "[] (scalar)" : "[" + string.Join(", ", shape) + "]";
     static string Name(ScalarType t) => t.ToString().ToLowerInvariant();
-    static string Num(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+    static string Num(double v) => TrainingRules.Num(v);
 
     static string Item<T>(T item) => item switch
     {

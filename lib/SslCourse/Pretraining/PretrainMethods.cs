@@ -83,6 +83,8 @@ public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSe
     /// <summary>How <see cref="PretextTraining"/> trains it at the shared pretext budget of notebooks 04-07 (an MLP head,
     /// batches of 64 raw images); null for the methods it does not drive.</summary>
     public PretextTrainer? Pretext { get; init; }
+    /// <summary>What the encoder sees per source image in a step ("2 views", "4 rotations", "9 tiles").</summary>
+    public string Inputs { get; init; } = "2 views";
 }
 
 /// <summary>
@@ -93,25 +95,29 @@ public sealed record PretrainMethod(string Name, string Summary, Func<PretrainSe
 public static class PretrainMethods
 {
     /// <summary>Supervised pre-training, the reference row.</summary>
-    public static PretrainMethod Supervised { get; } = new("supervised", "cross-entropy on every training label (crop 0.5-1 + flip): the supervised pre-training baseline", SupervisedModel);
+    public static PretrainMethod Supervised { get; } = new("supervised", "cross-entropy on every training label (crop 0.5-1 + flip): the supervised pre-training baseline", SupervisedModel) { Inputs = "1 view" };
     /// <summary>RotNet: 4-way rotation prediction.</summary>
     public static PretrainMethod Rotation { get; } = new("rotation", "RotNet (Gidaris, Singh and Komodakis, ICLR 2018): 4-way rotation classification, all four rotations in each batch", RotationModel)
     {
+        Inputs = "4 rotations",
         Pretext = PretextTraining.Rotation,
     };
     /// <summary>Colorization over <see cref="AbBins.Default"/>.</summary>
     public static PretrainMethod Colorization { get; } = new("colorization", "colorization (Zhang, Isola and Efros, ECCV 2016): ab bins from the lightness, class-rebalanced; colour images only", ColorizationModel)
     {
+        Inputs = "1 lightness image, per-pixel ab bins",
         Pretext = (encoder, images, options) => PretextTraining.Colorization(encoder, images, AbBins.Default, options),
     };
     /// <summary>Context prediction with 9-pixel patches (8 below 31 pixels), gap 1, jitter 1.</summary>
     public static PretrainMethod Context { get; } = new("context", "context prediction (Doersch, Gupta and Efros, ICCV 2015): which of 8 neighbours, both patches in one forward pass", ContextModel)
     {
+        Inputs = "2 patches",
         Pretext = (encoder, images, options) => PretextTraining.Context(encoder, images, ContextPairsFor((int)images.shape[2]), options),
     };
     /// <summary>The jigsaw puzzle with 100 greedy permutations and a gap of 2.</summary>
     public static PretrainMethod Jigsaw { get; } = new("jigsaw", "jigsaw (Noroozi and Favaro, ECCV 2016): 100 greedy permutations of 3x3 tiles, context-free network", JigsawModel)
     {
+        Inputs = "9 tiles",
         Pretext = (encoder, images, options) => PretextTraining.Jigsaw(encoder, images, NewJigsaw(), options),
     };
     /// <summary>SimCLR.</summary>
@@ -212,11 +218,7 @@ public static class PretrainMethods
         return new PretrainModel
         {
             Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [PretrainSetup.AsIs],
-            Loss = b =>
-            {
-                var (centre, neighbour, labels) = pairs.Apply(b.Views[0], g);
-                return nn.functional.cross_entropy(PretextTraining.ContextLogits(encoder, head, OnModel(model, centre), OnModel(model, neighbour)), OnModel(model, labels));
-            },
+            Loss = b => CrossEntropyOnModel(model, PretextTraining.ContextBatch(pairs, encoder, head, b.Views[0], g)),
             Config = new() { ["head"] = $"MLP {2 * s.FeatureDim}-{PretextOptions.DefaultHeadHidden}-8", ["views"] = $"patches {pairs.Patch}, gap 1, jitter 1" },
         };
     }
@@ -232,11 +234,7 @@ public static class PretrainMethods
         return new PretrainModel
         {
             Model = model, Encoder = encoder, Parameters = model.parameters(), Views = [PretrainSetup.AsIs],
-            Loss = b =>
-            {
-                var (t, labels) = jigsaw.Apply(b.Views[0], g);
-                return nn.functional.cross_entropy(PretextTraining.JigsawLogits(encoder, head, OnModel(model, t)), OnModel(model, labels));
-            },
+            Loss = b => CrossEntropyOnModel(model, PretextTraining.JigsawBatch(jigsaw, encoder, head, b.Views[0], g)),
             Config = new() { ["head"] = $"MLP {tiles * s.FeatureDim}-{PretextOptions.DefaultHeadHidden}-{jigsaw.Set.Count}", ["views"] = "3x3 tiles, gap 2, 100 greedy permutations" },
         };
     }
@@ -279,6 +277,9 @@ public static class PretrainMethods
 
     /// <summary>Inputs follow the model: <paramref name="x"/> on the device of <paramref name="model"/>'s weights.</summary>
     static Tensor OnModel(nn.Module model, Tensor x) => x.to(ModelUtils.DeviceOf(model));
+
+    static Tensor CrossEntropyOnModel(nn.Module model, (Tensor Logits, Tensor Labels) batch) =>
+        nn.functional.cross_entropy(batch.Logits, OnModel(model, batch.Labels));
 
     /// <summary>A two-view method of the one method API (<see cref="ISslMethod"/>) on the setup's views.</summary>
     static PretrainModel TwoViews(PretrainSetup s, ISslMethod method, ConvNet encoder, Action<double>? afterStep, Dictionary<string, string> config,

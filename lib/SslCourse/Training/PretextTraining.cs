@@ -132,6 +132,23 @@ public static class PretextTraining
         return head.call(cat([f[..(int)n], f[(int)n..]], 1));                // [N, 2D] -> [N, 8]
     }
 
+    /// <summary>One jigsaw batch as both trainers see it: the images cut into shuffled tiles (<paramref name="g"/> draws
+    /// the permutations), the logits of <see cref="JigsawLogits"/> <c>[N, K]</c> and the permutation labels <c>[N]</c> (on the images' device; the tiles go to the encoder's).</summary>
+    public static (Tensor Logits, Tensor Labels) JigsawBatch(Jigsaw jigsaw, ConvNet encoder, Module<Tensor, Tensor> head, Tensor images, Generator g)
+    {
+        var (tiles, labels) = jigsaw.Apply(images, g);
+        return (JigsawLogits(encoder, head, tiles.to(ModelUtils.DeviceOf(encoder))), labels);   // inputs follow the model
+    }
+
+    /// <summary>One context batch as both trainers see it: a centre and neighbour patch per image (<paramref name="g"/>
+    /// draws positions and jitter), the logits of <see cref="ContextLogits"/> <c>[N, 8]</c> and the neighbour labels <c>[N]</c> (on the images' device; the patches go to the encoder's).</summary>
+    public static (Tensor Logits, Tensor Labels) ContextBatch(ContextPairs pairs, ConvNet encoder, Module<Tensor, Tensor> head, Tensor images, Generator g)
+    {
+        var (centre, neighbour, labels) = pairs.Apply(images, g);
+        var device = ModelUtils.DeviceOf(encoder);   // inputs follow the model
+        return (ContextLogits(encoder, head, centre.to(device), neighbour.to(device)), labels);
+    }
+
     /// <summary>Rotation prediction on all four rotations of every image in one batch (<see cref="Rotations.Expand"/>).</summary>
     /// <param name="encoder">trained in place</param>
     /// <param name="images"><c>[N, C, S, S]</c> unlabelled training images</param>
@@ -166,15 +183,8 @@ public static class PretextTraining
         var head = Head(encoder, options, () => Mlp.Build(tiles * encoder.OutputDim, options.HeadHidden, jigsaw.Set.Count));
         var g = Course.Generator(options.Seed);
         var history = Train(encoder, head, images, options, $"jigsaw ({jigsaw.Set.Count} permutations)", batch =>
-        {
-            var (t, y) = jigsaw.Apply(batch, g);
-            return CrossEntropy.Hard(JigsawLogits(encoder, head, t), y);
-        }, g);
-        return new PretextRun("jigsaw", encoder, head, history, x => x, (x, gen) =>
-        {
-            var (t, y) = jigsaw.Apply(x, gen);
-            return (JigsawLogits(encoder, head, t).argmax(1), y);
-        });
+            Loss(JigsawBatch(jigsaw, encoder, head, batch, g)), g);
+        return new PretextRun("jigsaw", encoder, head, history, x => x, (x, gen) => Predicted(JigsawBatch(jigsaw, encoder, head, x, gen)));
     }
 
     /// <summary>Context prediction: which of the 8 neighbours a patch is (<see cref="ContextLogits"/>).</summary>
@@ -189,15 +199,8 @@ public static class PretextTraining
         var head = Head(encoder, options, () => Mlp.Build(2 * encoder.OutputDim, options.HeadHidden, 8));
         var g = Course.Generator(options.Seed);
         var history = Train(encoder, head, images, options, "context prediction", batch =>
-        {
-            var (c, nb, y) = pairs.Apply(batch, g);
-            return CrossEntropy.Hard(ContextLogits(encoder, head, c, nb), y);
-        }, g);
-        return new PretextRun("context", encoder, head, history, x => x, (x, gen) =>
-        {
-            var (c, nb, y) = pairs.Apply(x, gen);
-            return (ContextLogits(encoder, head, c, nb).argmax(1), y);
-        });
+            Loss(ContextBatch(pairs, encoder, head, batch, g)), g);
+        return new PretextRun("context", encoder, head, history, x => x, (x, gen) => Predicted(ContextBatch(pairs, encoder, head, x, gen)));
     }
 
     /// <summary>Colorization (<see cref="ColorizationTask"/>): from the lightness (<see cref="Lightness"/>) predict a
@@ -238,6 +241,10 @@ public static class PretextTraining
     /// <summary>The task's head, initialised from the options' seed (<see cref="SeededInit"/>) and placed beside the encoder.</summary>
     static T Head<T>(ConvNet encoder, PretextOptions o, Func<T> build) where T : Module =>
         (T)SeededInit.Build(o.Seed, build).to(ModelUtils.DeviceOf(encoder));
+
+    static Tensor Loss((Tensor Logits, Tensor Labels) batch) => CrossEntropy.Hard(batch.Logits, batch.Labels);
+
+    static (Tensor Predictions, Tensor Labels) Predicted((Tensor Logits, Tensor Labels) batch) => (batch.Logits.argmax(1), batch.Labels);
 
     static TrainHistory Train(ConvNet encoder, Module head, Tensor images, PretextOptions o, string task, Func<Tensor, Tensor> loss, Generator g) =>
         Train(encoder, head, images, o, task, (batch, _) => loss(batch), g);

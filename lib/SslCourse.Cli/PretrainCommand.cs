@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SslCourse.Pretraining;
+using SslCourse.Training;
 
 namespace SslCourse.Cli;
 
@@ -37,6 +38,13 @@ public static class PretrainCommand
             if (t != null && (t.Length == 0 || !t.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')))
                 r.AddError($"--tag '{t}': expected letters, digits and '-'.");
         });
+        var format = new Option<string>("--format") { Description = "The step's number format and layout (bf16: a bf16 working copy, fp32 master weights); the checkpoint is fp32 whatever it is.", HelpName = string.Join('|', StepFormats.Names), DefaultValueFactory = _ => "fp32" };
+        format.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !StepFormats.Names.Contains(r.Tokens[0].Value))
+                r.AddError($"--format '{r.Tokens[0].Value}': expected one of: {string.Join(", ", StepFormats.Names)}.");
+        });
+        format.CompletionSources.Add(StepFormats.Names.ToArray());
         var quiet = Options.Flag("quiet", "No live progress.");
         var list = Options.Flag("list", "List the methods and exit.");
         return Options.Verb("pretrain", "Train an encoder with one method and write a checkpoint (weights + JSON manifest) with its kNN and probe accuracy.", parse =>
@@ -69,11 +77,12 @@ public static class PretrainCommand
                 LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
                 WeightDecay = parse.GetValue(wd) ?? defaults.WeightDecay,
                 MethodRecipe = !parse.GetValue(sharedRecipe),
+                Format = StepFormats.Parse(parse.GetValue(format)!),
                 ShowProgress = !parse.GetValue(quiet),
                 Command = Cli.CommandLine(parse),
             };
             return Task.FromResult(Pretrain(options, parse.GetValue(outDir), parse.GetValue(tag)));
-        }, method, minutes, steps, dataset, seed, outDir, images, batch, width, lr, wd, sharedRecipe, tag, quiet, list);
+        }, method, minutes, steps, dataset, seed, outDir, images, batch, width, lr, wd, sharedRecipe, format, tag, quiet, list);
     }
 
     static int Pretrain(PretrainOptions options, string? outFolder, string? tag)

@@ -97,6 +97,7 @@ public static class QualitySection
                 tenPerClass.Select(r => r.Row.Method).Append("scratch").ToArray(), [new Series("test accuracy (%)", tenPerClass.Select(r => 100 * r.Accs.Average()).Append(100 * scratch[10].Average()).ToArray())],
                 title: $"{Title(dataset)}: 10 labels per class, linear probe at the matched budget (scratch: trained end to end)", yLabel: "%", valueFormat: "0.0").WithSize(1300, 420), ctx.OutDir);
 
+            Levers(ctx, dataset, pool, test, draws, channels, scratch[10], best.Row, fineTuned);
             var semi = SemiSupervisedTable(ctx, dataset, pool, test, ctx.Quick ? 1 : 2);
             goals.AddRange(Goals(dataset, tenPerClass, scratch[10], fineTuned, semi));
             OtherShipped(ctx, dataset, pool, test);
@@ -246,12 +247,93 @@ public static class QualitySection
 
     static string Short(string method) => method.Split(" (")[0];
 
+    /// <summary>The tag of the lever checkpoints: SimCLR at width 1.0 in the same wall budget as the matched set
+    /// (scripts/pretrain-matched.sh makes them too).</summary>
+    public const string WideTag = "wide-matched";
+
+    /// <summary>The levers of the +10 goal measured at the matched budget: a wider encoder (SimCLR at width 1.0, trained
+    /// for the same 3 minutes, so fewer steps), probed and fine-tuned with 10 labels per class, against supervised
+    /// training from scratch at the same width and the same label draws (like with like).</summary>
+    static void Levers(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws, int channels, List<double> scratchHalf,
+        Row? best, List<double>? bestFineTuned)
+    {
+        var path = PretrainedEncoder.Shipped(PretrainMethods.SimClr.Name, dataset, WideTag);
+        if (!File.Exists(path)) throw new FileNotFoundException($"the lever checkpoint '{path}' is missing; scripts/pretrain-matched.sh makes it.", path);
+        var info = PretrainedEncoder.ReadInfo(path);
+        double width = double.Parse(info.Config["width"], CultureInfo.InvariantCulture);
+        var row = new Row(info.Method, Path.GetFileNameWithoutExtension(path), () => PretrainedEncoder.Load(path).Encoder, PretrainedEncoder.Input(info.Config),
+            info.Budget, info.Seed.ToString(CultureInfo.InvariantCulture), path);
+        Console.WriteLine($"    {dataset}: levers ({row.Name}: probe, fine-tuning, scratch at width {width})");
+        var (_, probe) = ProbeRow(row, pool, test, draws, dataset, ctx);
+        var fine = EndToEnd(pool, test, draws, ctx.Quick, _ => row.Make(), row.Input, encoderLrScale: 0.1, only: 10)[10];
+        var scratchWide = EndToEnd(pool, test, draws, ctx.Quick, d => { torch.manual_seed(1000 + d); return new ConvNet(channels, width); }, x => x, encoderLrScale: 1.0, only: 10)[10];
+        double Gain(List<double> a) => 100 * (a.Average() - scratchWide.Average());
+        ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: levers of the +{GainGoal} goal at the matched budget, 10 labels per class, test accuracy (%)",
+            ["encoder", "width", "probe", "fine-tuned (encoder lr x0.1)", "supervised from scratch, same width", "best gain over that scratch", "pre-training budget"],
+            LeverRows(),
+            $"The wider encoder has the same {MatchedBudget.Minutes}-minute budget as the matched set, so fewer steps; same label draws, probe and fine-tuning protocol as the tables above. " +
+            $"Self-distillation (SimCLRv2's third step, Chen et al., NeurIPS 2020): the fine-tuned encoder and head label every unlabelled image of the pool (arg-max, where SimCLRv2 " +
+            $"uses the soft distribution), then train on the labels and those pseudo-labels, {DistilSteps} steps of 64 + 64 with crop + flip, Adam 2e-4."));
+        ctx.Report.Add(new BenchFigure("quality", $"{dataset}: SimCLR width {width:0.0#} at the matched budget, best gain over scratch at that width, 10 labels per class",
+            Math.Max(Gain(probe), Gain(fine)), "points", $"probe {Format(probe)}, fine-tuned {Format(fine)}, scratch {Format(scratchWide)}"));
+
+        List<IReadOnlyList<string>> LeverRows()
+        {
+            var rows = new List<IReadOnlyList<string>>
+            {
+                new[] { row.Name, $"{width:0.0#}", Format(probe), Format(fine), Format(scratchWide), $"{Math.Max(Gain(probe), Gain(fine)):+0.0;-0.0}", row.Budget },
+            };
+            if (best is not null && bestFineTuned is not null)
+            {
+                Console.WriteLine($"    {dataset}: levers ({best.Name}: fine-tuned, then self-distilled on the unlabelled pool)");
+                var distilled = Distilled(best, pool, test, draws, ctx.Quick);
+                double gain = 100 * (distilled.Average() - scratchHalf.Average());
+                rows.Add([$"{best.Name}, fine-tuned, then self-distilled", $"{Width:0.0#}", "", $"{Format(bestFineTuned)} -> {Format(distilled)}", Format(scratchHalf), $"{gain:+0.0;-0.0}", best.Budget]);
+                ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {best.Name} fine-tuned then self-distilled, 10 labels per class", 100 * distilled.Average(), "%",
+                    $"gain over scratch at width {Width}: {gain:+0.0;-0.0} points; mean of {distilled.Count} draw(s)"));
+            }
+            return rows;
+        }
+    }
+
+    /// <summary>Steps of the self-distillation lever.</summary>
+    const int DistilSteps = 600;
+
+    /// <summary>SimCLRv2's pre-train, fine-tune, distil: per label draw (the tables' draws), the encoder of
+    /// <paramref name="row"/> fine-tuned as in <see cref="EndToEnd"/>, then, encoder and head together, trained on the labels
+    /// and the arg-max pseudo-labels it gives every other image of the pool (<see cref="SelfTraining"/>): test accuracies.</summary>
+    static List<double> Distilled(Row row, LabeledImages pool, LabeledImages test, int draws, bool quick)
+    {
+        var crop = new RandomResizedCrop((int)pool.Images.shape[2], scaleMin: 0.6);
+        var testSet = new LabeledImages(row.Input(test.Images), test.Labels, test.ClassNames);
+        var accs = new List<double>();
+        for (int d = 0; d < draws; d++)
+        {
+            using var inner = NewDisposeScope();
+            var (idx, rest) = LabelSplit.Split(pool.Labels, 10, Course.Generator(100 + d));
+            var labelled = new LabeledImages(row.Input(pool.Images.index_select(0, idx)), pool.Labels.index_select(0, idx), pool.ClassNames);
+            var encoder = row.Make();
+            var g = Course.Generator(2000 + d);
+            var fine = FineTune.Run(encoder, encoder.OutputDim, pool.NumClasses, labelled.Images, labelled.Labels, testSet.Images, testSet.Labels,
+                new FineTuneOptions { Steps = quick ? 100 : 300, BatchSize = 64, LearningRate = 2e-3, EncoderLrScale = 0.1, Seed = d, Augment = x => crop.Apply(x, g) });
+            using var model = nn.Sequential(("encoder", encoder), ("head", fine.Classifier));
+            var unlabelled = row.Input(pool.Images.index_select(0, rest));
+            var pseudo = PseudoLabels.All(SelfTraining.Predict(model, unlabelled));
+            SelfTraining.Fit(model, labelled, unlabelled, pseudo, new SelfTrainingOptions
+            {
+                Steps = quick ? 20 : DistilSteps, BatchSize = 64, LearningRate = 2e-4, Augment = crop.Apply, Seed = 3000 + d, ShowProgress = false,
+            });
+            accs.Add(SelfTraining.Accuracy(model, testSet));
+        }
+        return accs;
+    }
+
     /// <summary>The shipped checkpoints outside the matched set (longer runs, less or shifted data), for reference:
     /// probe with 10 labels per class and kNN, with their own budgets.</summary>
     static void OtherShipped(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test)
     {
         var others = PretrainedEncoder.ListShipped()
-            .Where(p => !Path.GetFileNameWithoutExtension(p).EndsWith("-matched", StringComparison.Ordinal))
+            .Where(p => !Path.GetFileNameWithoutExtension(p).EndsWith("-matched", StringComparison.Ordinal))   // the matched set and its levers
             .Select(p => (Path: p, Info: PretrainedEncoder.ReadInfo(p)))
             .Where(c => PretrainData.EvaluatedOn(c.Info.Config["dataset"]) == dataset).ToList();
         if (others.Count == 0) return;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using SslCourse.Augment;
 using SslCourse.Losses;
 using SslCourse.Models;
+using SslCourse.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,21 +19,6 @@ namespace SslCourse.Cli.Bench;
 /// <param name="ComputeShare">share spent in forward, loss, backward and the optimizer step</param>
 /// <param name="Threads">torch intra-op threads</param>
 public sealed record StepBenchmarkResult(int Batch, int Steps, double ImagesPerSecond, double MedianStepSeconds, double DataShare, double ComputeShare, int Threads);
-
-/// <summary>The number format and memory layout of a benchmarked step.</summary>
-public enum StepFormat
-{
-    /// <summary>fp32 weights and activations, NCHW (the default).</summary>
-    Fp32,
-    /// <summary>bf16 forward and backward on a bf16 copy of the weights, fp32 master weights for the optimizer (TorchSharp
-    /// 0.107 has no autocast): each step copies the master weights into the copy and its gradients back.</summary>
-    Bf16,
-    /// <summary>fp32 with the images in channels-last layout (NHWC strides; libtorch's CPU convolutions then run in
-    /// channels-last and keep it; TorchSharp 0.107 has no memory_format argument, so the layout is made by a permute).</summary>
-    ChannelsLast,
-    /// <summary>Both.</summary>
-    Bf16ChannelsLast,
-}
 
 /// <summary>One round of the side-by-side comparison with PyTorch.</summary>
 /// <param name="Round">1-based round</param>
@@ -71,21 +57,14 @@ public static class StepBenchmarks
         using var model = new SimClr(encoder, encoder.OutputDim, hidden: 2048, projectionDim: 128, temperature: 0.5);
         model.train();
         var opt = optim.SGD(model.parameters(), 0.1, momentum: 0.9, weight_decay: 1e-6);
-        bool bf16 = format is StepFormat.Bf16 or StepFormat.Bf16ChannelsLast, channelsLast = format is StepFormat.ChannelsLast or StepFormat.Bf16ChannelsLast;
         SimClr? work = null;
-        if (bf16)
+        Bf16WorkingCopy? copy = null;
+        if (format.IsBf16())
         {
             var workEncoder = new ConvNet(3, width);
             work = new SimClr(workEncoder, workEncoder.OutputDim, hidden: 2048, projectionDim: 128, temperature: 0.5);
-            work.to(ScalarType.BFloat16);
+            copy = new Bf16WorkingCopy(model, work);
             work.train();
-        }
-        var master = model.parameters().ToList();
-        var copies = work?.parameters().ToList();
-        Tensor Prepare(Tensor v)
-        {
-            if (bf16) v = v.to(ScalarType.BFloat16);
-            return channelsLast ? v.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : v;   // NHWC strides, NCHW shape
         }
         var data = new List<double>();
         var compute = new List<double>();
@@ -100,17 +79,11 @@ public static class StepBenchmarks
             var v2 = ViewRecipes.CropFlipContrast(x, g);
             var t1 = Stopwatch.GetTimestamp();
             opt.zero_grad();
-            Tensor loss;
-            if (work is null) loss = model.Loss(Prepare(v1), Prepare(v2));
-            else
-            {
-                using (no_grad()) foreach (var (c, m) in copies!.Zip(master)) c.copy_(m);            // fp32 master -> bf16 copy
-                work.zero_grad();
-                loss = work.Loss(Prepare(v1), Prepare(v2));
-            }
+            copy?.Pull();                                                    // fp32 master -> bf16 copy
+            work?.zero_grad();
+            var loss = (work ?? model).Loss(StepFormats.Prepare(v1, format), StepFormats.Prepare(v2, format));
             loss.backward();
-            if (work is not null)
-                foreach (var (c, m) in copies!.Zip(master)) m.grad = c.grad?.to(ScalarType.Float32);  // bf16 gradients -> fp32 master
+            copy?.Push();                                                    // bf16 gradients -> fp32 master
             opt.step();
             loss.to(ScalarType.Float32).item<float>();
             var t2 = Stopwatch.GetTimestamp();

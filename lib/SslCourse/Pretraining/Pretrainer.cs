@@ -35,6 +35,9 @@ public sealed record PretrainOptions : TrainingOptions
     public bool MethodRecipe { get; init; } = true;
     /// <summary>The encoder's width multiplier (<see cref="ConvNet"/>).</summary>
     public double Width { get; init; } = 1.0;
+    /// <summary>The number format and layout of the training step (<see cref="StepFormat"/>); the encoder is saved and
+    /// evaluated in fp32 whatever it is.</summary>
+    public StepFormat Format { get; init; } = StepFormat.Fp32;
     /// <summary>The command line that started the run (recorded in the manifest).</summary>
     public string Command { get; init; } = "";
 }
@@ -73,6 +76,10 @@ public static class Pretrainer
         // The models are built here (their initial weights come from the seed); the caller's generator is left as it was.
         var (built, recipe, loader) = SeededInit.Build(seed, () => Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, seed, o.MethodRecipe));
         using var batches = loader.Forever().GetEnumerator();
+        // bf16: a second instance computes the step in bf16; the optimizer keeps the fp32 master (built).
+        var work = o.Format.IsBf16() ? SeededInit.Build(seed, () => method.Build(setup)) : built;
+        var copy = o.Format.IsBf16() ? new Bf16WorkingCopy(built.Model, work.Model) : null;
+        work.Model.train();
 
         var watch = Stopwatch.StartNew();
         var budget = o.Minutes is { } mm ? TimeSpan.FromMinutes(mm) : (TimeSpan?)null;
@@ -83,12 +90,17 @@ public static class Pretrainer
             Clock = clock,
             GroupSchedules = recipe.GroupSchedules,
             StepsPerEpoch = train.Count / (double)o.BatchSize,
+            AfterBackward = copy is null ? null : copy.Push,
         }, recipe.Optimizer, step =>
         {
             batches.MoveNext();
-            return built.Loss(batches.Current);
+            copy?.Pull();
+            var b = batches.Current;
+            return o.Format == StepFormat.Fp32 ? work.Loss(b) : work.Loss(b with { Views = b.Views.Select(v => StepFormats.Prepare(v, o.Format)).ToList() });
         }, afterStep: step => built.AfterStep?.Invoke(clock.Fraction(step + 1)));
         double minutesUsed = watch.Elapsed.TotalMinutes;
+        copy?.Finish();
+        if (copy is not null) work.Model.Dispose();
 
         var metrics = Evaluate(built.Encoder, PretrainData.EvaluatedOn(o.Dataset), PretrainedEncoder.Input(built.Config));
         long seen = (long)history.CompletedSteps * o.BatchSize;
@@ -114,6 +126,7 @@ public static class Pretrainer
             ["evaluation"] = EvaluationDescription(PretrainData.EvaluatedOn(o.Dataset)),
             ["command"] = o.Command,
         };
+        if (o.Format != StepFormat.Fp32) config["step_format"] = StepFormats.Name(o.Format);
         var info = new CheckpointInfo
         {
             Method = method.Name,

@@ -23,6 +23,9 @@ public sealed record TrainOptions
     public RunClock? Clock { get; init; }
     /// <summary>Call the monitor every this many steps (and after the last one); 0 never calls it.</summary>
     public int MonitorEvery { get; init; }
+    /// <summary>Called after each backward pass, before clipping and the optimizer's step (e.g.
+    /// <see cref="Bf16WorkingCopy.Push"/>, which moves a bf16 copy's gradients to the fp32 master); null: nothing.</summary>
+    public Action? AfterBackward { get; init; }
     /// <summary>Clip the global gradient norm to this value; null: no clipping.</summary>
     public double? ClipGradNorm { get; init; }
     /// <summary>The progress display's title.</summary>
@@ -129,10 +132,11 @@ public static class Trainer
                 var loss = step(i);
                 if (loss.numel() != 1) throw new InvalidOperationException($"the step function must return a scalar loss; step {i} returned [{string.Join(", ", loss.shape)}].");
                 loss.backward();
+                options.AfterBackward?.Invoke();
                 if (options.ClipGradNorm is { } clip) nn.utils.clip_grad_norm_(parameters, clip);
                 optimizer.step();
                 afterStep?.Invoke(i);
-                lossValue = loss.item<float>();
+                lossValue = loss.to(ScalarType.Float32).item<float>();
             }
             if (options.ThrowOnNonFiniteLoss && !double.IsFinite(lossValue))
                 throw new InvalidOperationException($"the loss became {lossValue} at step {i + 1}: lower the learning rate or check the inputs.");

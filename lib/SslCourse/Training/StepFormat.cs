@@ -1,0 +1,98 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SslCourse.Training;
+
+/// <summary>The number format and memory layout a training step computes in.</summary>
+public enum StepFormat
+{
+    /// <summary>fp32 weights and activations, NCHW (the default).</summary>
+    Fp32,
+    /// <summary>bf16 forward and backward on a bf16 working copy of the model, fp32 master weights for the optimizer
+    /// (<see cref="Bf16WorkingCopy"/>; TorchSharp 0.107 has no autocast).</summary>
+    Bf16,
+    /// <summary>fp32 with the images in channels-last layout (NHWC strides; libtorch's CPU convolutions then run in
+    /// channels-last and keep it; TorchSharp 0.107 has no memory_format argument, so the layout is made by a permute).</summary>
+    ChannelsLast,
+    /// <summary>Both.</summary>
+    Bf16ChannelsLast,
+}
+
+/// <summary>What a <see cref="StepFormat"/> does to a step's inputs, and its names on the command line.</summary>
+public static class StepFormats
+{
+    /// <summary>The command line's names: fp32, bf16, channels-last, bf16-channels-last.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["fp32", "bf16", "channels-last", "bf16-channels-last"];
+
+    /// <summary>The format called <paramref name="name"/> (one of <see cref="Names"/>).</summary>
+    /// <exception cref="ArgumentException">an unknown name; the message lists the valid ones</exception>
+    public static StepFormat Parse(string name) => Names.ToList().IndexOf(name) is var i and >= 0 ? (StepFormat)i
+        : throw new ArgumentException($"unknown step format '{name}'; expected one of: {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>The command line's name of <paramref name="format"/>.</summary>
+    public static string Name(StepFormat format) => Names[(int)format];
+
+    /// <summary>True for the bf16 formats.</summary>
+    public static bool IsBf16(this StepFormat format) => format is StepFormat.Bf16 or StepFormat.Bf16ChannelsLast;
+
+    /// <summary>True for the channels-last formats.</summary>
+    public static bool IsChannelsLast(this StepFormat format) => format is StepFormat.ChannelsLast or StepFormat.Bf16ChannelsLast;
+
+    /// <summary>An input image batch in the format: cast to bf16 and/or given NHWC strides (same NCHW shape and values);
+    /// other tensors (labels, indices) are returned as they are.</summary>
+    public static Tensor Prepare(Tensor x, StepFormat format)
+    {
+        if (!x.is_floating_point()) return x;
+        if (format.IsBf16()) x = x.to(ScalarType.BFloat16);
+        return format.IsChannelsLast() && x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+    }
+}
+
+/// <summary>
+/// bf16 training with fp32 master weights: the optimizer updates the master model's fp32 parameters; a second instance
+/// of the same architecture, cast to bf16, computes the forward and backward pass. <see cref="Pull"/> copies the master
+/// parameters into the copy before a step, <see cref="Push"/> copies the copy's gradients back (as fp32) before the
+/// optimizer's step, and <see cref="Finish"/> copies the copy's buffers (BatchNorm statistics, queues) into the master at
+/// the end. Small updates are thus accumulated in fp32, as mixed-precision training does (Micikevicius et al., ICLR 2018).
+/// </summary>
+public sealed class Bf16WorkingCopy
+{
+    readonly List<Parameter> master, work;
+    readonly List<Tensor> masterBuffers, workBuffers;
+
+    /// <param name="master">the model the optimizer updates (fp32)</param>
+    /// <param name="work">a second instance of the same architecture; cast to bf16 here</param>
+    /// <exception cref="ArgumentException">the two models' parameters or buffers differ in number or shape</exception>
+    public Bf16WorkingCopy(nn.Module master, nn.Module work)
+    {
+        ArgumentNullException.ThrowIfNull(master);
+        ArgumentNullException.ThrowIfNull(work);
+        work.to(ScalarType.BFloat16);
+        (this.master, this.work) = (master.parameters().ToList(), work.parameters().ToList());
+        (masterBuffers, workBuffers) = (master.buffers().ToList(), work.buffers().ToList());
+        if (this.master.Count != this.work.Count || masterBuffers.Count != workBuffers.Count
+            || this.master.Zip(this.work).Any(p => !p.First.shape.SequenceEqual(p.Second.shape)))
+            throw new ArgumentException("the working copy must be another instance of the master's architecture.", nameof(work));
+    }
+
+    /// <summary>Master parameters -> the copy (cast to bf16); call before the forward pass.</summary>
+    public void Pull()
+    {
+        using var _ = no_grad();
+        foreach (var (w, m) in work.Zip(master)) w.copy_(m);
+    }
+
+    /// <summary>The copy's gradients -> the master's (cast to fp32); call after the backward pass, before the optimizer's step.</summary>
+    public void Push()
+    {
+        foreach (var (w, m) in work.Zip(master)) m.grad = w.grad?.to(ScalarType.Float32);
+    }
+
+    /// <summary>The copy's buffers -> the master's (cast to their type); call once after training.</summary>
+    public void Finish()
+    {
+        using var _ = no_grad();
+        foreach (var (w, m) in workBuffers.Zip(masterBuffers)) m.copy_(w);
+    }
+}

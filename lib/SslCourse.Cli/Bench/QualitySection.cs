@@ -97,9 +97,9 @@ public static class QualitySection
                 tenPerClass.Select(r => r.Row.Method).Append("scratch").ToArray(), [new Series("test accuracy (%)", tenPerClass.Select(r => 100 * r.Accs.Average()).Append(100 * scratch[10].Average()).ToArray())],
                 title: $"{Title(dataset)}: 10 labels per class, linear probe at the matched budget (scratch: trained end to end)", yLabel: "%", valueFormat: "0.0").WithSize(1300, 420), ctx.OutDir);
 
-            Levers(ctx, dataset, pool, test, draws, channels, scratch[10], best.Row, fineTuned);
+            var levers = Levers(ctx, dataset, pool, test, draws, channels, scratch[10], best.Row, fineTuned);
             var semi = SemiSupervisedTable(ctx, dataset, pool, test, ctx.Quick ? 1 : 2);
-            goals.AddRange(Goals(dataset, tenPerClass, scratch[10], fineTuned, semi));
+            goals.AddRange(Goals(dataset, tenPerClass, scratch[10], fineTuned, levers, semi));
             OtherShipped(ctx, dataset, pool, test);
         }
 
@@ -212,7 +212,7 @@ public static class QualitySection
 
     /// <summary>The goals of the matched budget for one dataset, each as a row: goal, dataset, verdict, numbers.</summary>
     static IEnumerable<IReadOnlyList<string>> Goals(string dataset, List<(Row Row, List<double> Accs)> tenPerClass, List<double> scratch,
-        List<double>? fineTuned, SemiSupervisedOutcome outcome)
+        List<double>? fineTuned, IReadOnlyList<(string Lever, double Gain)> levers, SemiSupervisedOutcome outcome)
     {
         var semi = outcome.Accuracy;
         static Measured M(string name, List<double> accs) => new(name, accs.Select(a => 100 * a).ToList());
@@ -229,11 +229,12 @@ public static class QualitySection
         var bestProbe = tenPerClass.Where(r => r.Row.Method is not ("random" or "supervised")).MaxBy(r => r.Accs.Average());
         double probeGain = 100 * bestProbe.Accs.Average() - scratchM.Mean;
         double fineGain = fineTuned is null ? double.NaN : 100 * fineTuned.Average() - scratchM.Mean;
-        double gain = double.IsNaN(fineGain) ? probeGain : Math.Max(probeGain, fineGain);
-        yield return [$"the best self-supervised encoder (probe or fine-tuning) beats supervised from scratch by at least {GainGoal} points with 10 labels/class", dataset,
+        double gain = levers.Select(l => l.Gain).Append(probeGain).Append(double.IsNaN(fineGain) ? probeGain : fineGain).Max();
+        yield return [$"the best self-supervised encoder (probe, fine-tuning or a lever) beats supervised from scratch by at least {GainGoal} points with 10 labels/class", dataset,
             gain >= GainGoal ? "met" : "missed",
             $"scratch {scratchM.Mean:0.0} ± {scratchM.Spread:0.0}; best probe {bestProbe.Row.Method} {100 * bestProbe.Accs.Average():0.0} ({probeGain:+0.0;-0.0})" +
-            (fineTuned is null ? "" : $"; {bestProbe.Row.Method} fine-tuned {100 * fineTuned.Average():0.0} ± {100 * Std(fineTuned):0.0} ({fineGain:+0.0;-0.0})")];
+            (fineTuned is null ? "" : $"; {bestProbe.Row.Method} fine-tuned {100 * fineTuned.Average():0.0} ± {100 * Std(fineTuned):0.0} ({fineGain:+0.0;-0.0})") +
+            string.Concat(levers.Select(l => $"; lever: {l.Lever} ({l.Gain:+0.0;-0.0} over scratch at the better width)"))];
 
         var names = SemiSupervisedComparison.Methods;
         var pairs = Enumerable.Range(0, names.Count - 1).Select(i => (Better: names[i], Worse: names[i + 1])).ToList();
@@ -254,9 +255,10 @@ public static class QualitySection
     /// <summary>The levers of the +10 goal measured at the matched budget: a wider encoder (SimCLR at width 1.0, trained
     /// for the same 3 minutes, so fewer steps), probed and fine-tuned with 10 labels per class, against supervised
     /// training from scratch at the same width and the same label draws (like with like).</summary>
-    static void Levers(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws, int channels, List<double> scratchHalf,
+    static List<(string Lever, double Gain)> Levers(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws, int channels, List<double> scratchHalf,
         Row? best, List<double>? bestFineTuned)
     {
+        var gains = new List<(string Lever, double Gain)>();
         var path = PretrainedEncoder.Shipped(PretrainMethods.SimClr.Name, dataset, WideTag);
         if (!File.Exists(path)) throw new FileNotFoundException($"the lever checkpoint '{path}' is missing; scripts/pretrain-matched.sh makes it.", path);
         var info = PretrainedEncoder.ReadInfo(path);
@@ -267,15 +269,19 @@ public static class QualitySection
         var (_, probe) = ProbeRow(row, pool, test, draws, dataset, ctx);
         var fine = EndToEnd(pool, test, draws, ctx.Quick, _ => row.Make(), row.Input, encoderLrScale: 0.1, only: 10)[10];
         var scratchWide = EndToEnd(pool, test, draws, ctx.Quick, d => { torch.manual_seed(1000 + d); return new ConvNet(channels, width); }, x => x, encoderLrScale: 1.0, only: 10)[10];
-        double Gain(List<double> a) => 100 * (a.Average() - scratchWide.Average());
+        // A fair baseline: scratch at whichever width does better with these labels.
+        double baseline = Math.Max(scratchWide.Average(), scratchHalf.Average());
+        double Gain(List<double> a) => 100 * (a.Average() - baseline);
         ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: levers of the +{GainGoal} goal at the matched budget, 10 labels per class, test accuracy (%)",
-            ["encoder", "width", "probe", "fine-tuned (encoder lr x0.1)", "supervised from scratch, same width", "best gain over that scratch", "pre-training budget"],
+            ["encoder", "width", "probe", "fine-tuned (encoder lr x0.1)", "supervised from scratch, same width", "best gain over scratch (the better width)", "pre-training budget"],
             LeverRows(),
             $"The wider encoder has the same {MatchedBudget.Minutes}-minute budget as the matched set, so fewer steps; same label draws, probe and fine-tuning protocol as the tables above. " +
+            "Gains are over supervised training from scratch at whichever width (the matched one or the lever's) scores better with these labels. " +
             $"Self-distillation (SimCLRv2's third step, Chen et al., NeurIPS 2020): the fine-tuned encoder and head label every unlabelled image of the pool (arg-max, where SimCLRv2 " +
             $"uses the soft distribution), then train on the labels and those pseudo-labels, {DistilSteps} steps of 64 + 64 with crop + flip, Adam 2e-4."));
-        ctx.Report.Add(new BenchFigure("quality", $"{dataset}: SimCLR width {width:0.0#} at the matched budget, best gain over scratch at that width, 10 labels per class",
+        ctx.Report.Add(new BenchFigure("quality", $"{dataset}: SimCLR width {width:0.0#} at the matched budget, best gain over scratch at the better width, 10 labels per class",
             Math.Max(Gain(probe), Gain(fine)), "points", $"probe {Format(probe)}, fine-tuned {Format(fine)}, scratch {Format(scratchWide)}"));
+        return gains;
 
         List<IReadOnlyList<string>> LeverRows()
         {
@@ -283,14 +289,16 @@ public static class QualitySection
             {
                 new[] { row.Name, $"{width:0.0#}", Format(probe), Format(fine), Format(scratchWide), $"{Math.Max(Gain(probe), Gain(fine)):+0.0;-0.0}", row.Budget },
             };
+            gains.Add(($"SimCLR width {width:0.0#} probe {Pct(probe.Average())} / fine-tuned {Pct(fine.Average())}, scratch at width {width:0.0#} {Pct(scratchWide.Average())}", Math.Max(Gain(probe), Gain(fine))));
             if (best is not null && bestFineTuned is not null)
             {
                 Console.WriteLine($"    {dataset}: levers ({best.Name}: fine-tuned, then self-distilled on the unlabelled pool)");
                 var distilled = Distilled(best, pool, test, draws, ctx.Quick);
-                double gain = 100 * (distilled.Average() - scratchHalf.Average());
+                double gain = Gain(distilled);
+                gains.Add(($"{best.Name} fine-tuned then self-distilled {Pct(distilled.Average())}", gain));
                 rows.Add([$"{best.Name}, fine-tuned, then self-distilled", $"{Width:0.0#}", "", $"{Format(bestFineTuned)} -> {Format(distilled)}", Format(scratchHalf), $"{gain:+0.0;-0.0}", best.Budget]);
                 ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {best.Name} fine-tuned then self-distilled, 10 labels per class", 100 * distilled.Average(), "%",
-                    $"gain over scratch at width {Width}: {gain:+0.0;-0.0} points; mean of {distilled.Count} draw(s)"));
+                    $"gain over scratch at the better width: {gain:+0.0;-0.0} points; mean of {distilled.Count} draw(s)"));
             }
             return rows;
         }
@@ -352,13 +360,18 @@ public static class QualitySection
             "Longer runs for notebooks 08 and 09, and runs on less or domain-shifted data for notebook 10; same protocol as the matched table. Their budgets differ: do not rank them against the matched set."));
     }
 
+    /// <summary>Steps of each semi-supervised method after the warm-up. FixMatch needs enough of them for its confident
+    /// pseudo-labels to cover the pool: at 400 its mask rate was still rising at the end (42.5% of the unlabelled images
+    /// on the colour set, 53.3% on Fashion-MNIST, bench of 2026-12-06), so the table runs three times as many.</summary>
+    const int SemiSupervisedSteps = 1200;
+
     /// <summary>The semi-supervised methods of notebook 03 at matched steps (<see cref="SemiSupervisedComparison"/>), with
     /// 10 labels per class and the rest of the pool unlabelled, and FixMatch's mask rate and pseudo-label accuracy.</summary>
     static SemiSupervisedOutcome SemiSupervisedTable(BenchContext ctx, string dataset, LabeledImages pool, LabeledImages test, int draws)
     {
         Console.WriteLine($"    {dataset}: semi-supervised (10 labels per class)");
         const int perClass = 10;
-        int warmSteps = ctx.Quick ? 5 : 200, extraSteps = ctx.Quick ? 5 : 400;
+        int warmSteps = ctx.Quick ? 5 : 200, extraSteps = ctx.Quick ? 5 : SemiSupervisedSteps;
         var names = SemiSupervisedComparison.Methods;
         var accs = names.ToDictionary(n => n, _ => new List<double>());
         var warmUp = new List<double>();
@@ -376,12 +389,12 @@ public static class QualitySection
         {
             ctx.Report.Add(new BenchFigure("quality", $"{dataset}: {n}, {perClass} labels per class", 100 * accs[n].Average(), "%",
                 $"mean of {draws} draw(s); warm-up {warmSteps} + {extraSteps} steps of 32 labelled (+ 96 unlabelled)"));
-            return (IReadOnlyList<string>)[n, Format(accs[n]), $"{warmSteps} + {extraSteps}"];
-        }).Append(["after the warm-up alone (every method's starting point)", Format(warmUp), $"{warmSteps}"]).ToList();
+            return (IReadOnlyList<string>)[n, Format(accs[n]), string.Join(", ", accs[n].Select(Pct)), $"{warmSteps} + {extraSteps}"];
+        }).Append(["after the warm-up alone (every method's starting point)", Format(warmUp), string.Join(", ", warmUp.Select(Pct)), $"{warmSteps}"]).ToList();
         static string Trace(List<IReadOnlyList<double>> perDraw) => string.Join(", ", Enumerable.Range(0, perDraw.Min(r => r.Count))
             .Select(i => Pct(perDraw.Select(r => r[i]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average())));
         ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: semi-supervised, {perClass} labels per class (%)",
-            ["method", "test accuracy", "steps (warm-up + method)"], rows,
+            ["method", "test accuracy", "per label draw", "steps (warm-up + method)"], rows,
             $"Notebook 03's protocol at matched steps: the ConvNet classifier (width {Width}) trained end to end; a supervised warm-up of {warmSteps} steps on the labels " +
             $"(flip + translation), then {extraSteps} more steps for each method from the same weights, with the other {pool.Count - perClass * pool.NumClasses:N0} pool images unlabelled; " +
             $"FixMatch with its recipe (μ {FixMatchRecipe.CpuRatio}, tau 0.95, strong views with Cutout), Mean Teacher on the same μ and weak views. " +

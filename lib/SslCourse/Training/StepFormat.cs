@@ -83,10 +83,16 @@ public sealed class Bf16WorkingCopy
         foreach (var (w, m) in work.Zip(master)) w.copy_(m);
     }
 
-    /// <summary>The copy's gradients -> the master's (cast to fp32); call after the backward pass, before the optimizer's step.</summary>
+    /// <summary>The copy's gradients -> the master's (cast to fp32), and the copy's are zeroed so that the next backward
+    /// pass does not add to them (the optimizer zeroes only the master's); call after the backward pass, before the
+    /// optimizer's step.</summary>
     public void Push()
     {
-        foreach (var (w, m) in work.Zip(master)) m.grad = w.grad?.to(ScalarType.Float32);
+        foreach (var (w, m) in work.Zip(master))
+        {
+            m.grad = w.grad?.to(ScalarType.Float32);   // a new fp32 tensor: zeroing the bf16 one below leaves it alone
+            w.grad?.zero_();
+        }
     }
 
     /// <summary>The copy's buffers -> the master's (cast to their type); call once after training.</summary>

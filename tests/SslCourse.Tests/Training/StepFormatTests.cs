@@ -66,6 +66,21 @@ public class StepFormatTests
             (m - b).abs().max().item<float>().Should().BeGreaterThan(0, "the master moved by an fp32 step");
         }
 
+        // A second step: the master's gradient is that step's alone (the copy's were zeroed by Push, as the optimizer
+        // zeroes only the master's).
+        copy.Pull();
+        opt.zero_grad();
+        var x2 = randn([8, 4], generator: Course.Generator(3));
+        work.call(x2.to(ScalarType.BFloat16)).square().mean().backward();
+        copy.Push();
+        using var second = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3));
+        second.train();
+        using (no_grad()) foreach (var (r, m) in second.parameters().Zip(master.parameters())) r.copy_(m);
+        second.to(ScalarType.BFloat16);
+        second.call(x2.to(ScalarType.BFloat16)).square().mean().backward();
+        foreach (var (m, r) in master.parameters().Zip(second.parameters()))
+            (m.grad! - r.grad!.to(ScalarType.Float32)).abs().max().item<float>().Should().BeLessThan(1e-6f, "gradients must not accumulate across steps");
+
         var runningMean = ((TorchSharp.Modules.BatchNorm1d)work[1]).running_mean!;
         copy.Finish();
         ((TorchSharp.Modules.BatchNorm1d)master[1]).running_mean!.allclose(runningMean.to(ScalarType.Float32)).Should().BeTrue("the copy's BatchNorm statistics end in the master");

@@ -122,29 +122,24 @@ public static class SpeedSection
             };
             return Pretrainer.Run(ctx.Quick ? o with { Images = 512 } : o).Info.Metrics;
         }
-        var scores = new Dictionary<StepFormat, (Dictionary<string, double> Metrics, double Minutes)>();
-        foreach (var f in Enum.GetValues<StepFormat>())
-        {
-            var metrics = Train(f, seed: 0);
-            scores[f] = (metrics, metrics["minutes"]);
-        }
+        var scores = Enum.GetValues<StepFormat>().ToDictionary(f => f, f => Train(f, seed: 0));
         var seed1 = Train(StepFormat.Fp32, seed: 1);   // the run-to-run spread the 1-point rule must be read against
-        double fp32Probe = 100 * scores[StepFormat.Fp32].Metrics["probe"];
+        double fp32Probe = 100 * scores[StepFormat.Fp32]["probe"], fp32Minutes = scores[StepFormat.Fp32]["minutes"];
         var rows = new List<IReadOnlyList<string>>();
-        foreach (var (f, (m, minutes)) in scores)
+        foreach (var (f, m) in scores)
         {
             double probe = 100 * m["probe"], gap = probe - fp32Probe;
             string verdict = f == StepFormat.Fp32 ? "the reference"
                 : speedRatio[f] < 1.3 ? $"not adopted: step {speedRatio[f]:0.00}x < 1.3x"
                 : Math.Abs(gap) > 1 ? $"not adopted: probe {gap:+0.0;-0.0} points (more than 1)"
                 : $"meets the rule ({speedRatio[f]:0.00}x, probe {gap:+0.0;-0.0})";
-            rows.Add([StepFormats.Name(f), $"{100 * m["knn"]:0.0}", $"{probe:0.0}", $"{100 * m["probe10"]:0.0}", $"{scores[StepFormat.Fp32].Minutes / minutes:0.00}",
+            rows.Add([StepFormats.Name(f), $"{100 * m["knn"]:0.0}", $"{probe:0.0}", $"{100 * m["probe10"]:0.0}", $"{fp32Minutes / m["minutes"]:0.00}",
                 $"{speedRatio[f]:0.00}", verdict]);
             if (f != StepFormat.Fp32)
                 ctx.Report.Add(new BenchFigure("speed", $"SimCLR probe, {StepFormats.Name(f)} - fp32 at equal steps", gap, "points", $"{steps} steps each; {verdict}"));
         }
         double seedGap = 100 * seed1["probe"] - fp32Probe;
-        rows.Add(["fp32, seed 1", $"{100 * seed1["knn"]:0.0}", $"{100 * seed1["probe"]:0.0}", $"{100 * seed1["probe10"]:0.0}", $"{scores[StepFormat.Fp32].Minutes / seed1["minutes"]:0.00}",
+        rows.Add(["fp32, seed 1", $"{100 * seed1["knn"]:0.0}", $"{100 * seed1["probe"]:0.0}", $"{100 * seed1["probe10"]:0.0}", $"{fp32Minutes / seed1["minutes"]:0.00}",
             "1.00", $"run-to-run spread of fp32: probe {seedGap:+0.0;-0.0} points from seed 0"]);
         ctx.Report.Add(new BenchFigure("speed", "SimCLR probe, fp32 seed 1 - seed 0 at equal steps", seedGap, "points", $"{steps} steps each; the scale of the 1-point rule"));
         ctx.Report.Add(new BenchTable("speed", $"Accuracy at equal steps: SimCLR on the colour set in every format ({steps} steps, width {MatchedBudget.Width}, batch {MatchedBudget.Batch}, seed 0)",

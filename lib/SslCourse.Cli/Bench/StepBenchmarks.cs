@@ -79,8 +79,7 @@ public static class StepBenchmarks
             var v2 = ViewRecipes.CropFlipContrast(x, g);
             var t1 = Stopwatch.GetTimestamp();
             opt.zero_grad();
-            copy?.Pull();                                                    // fp32 master -> bf16 copy
-            work?.zero_grad();
+            copy?.Pull();                                                    // fp32 master -> bf16 copy (Push zeroed its gradients)
             var loss = (work ?? model).Loss(StepFormats.Prepare(v1, format), StepFormats.Prepare(v2, format));
             loss.backward();
             copy?.Push();                                                    // bf16 gradients -> fp32 master

@@ -96,7 +96,7 @@ public static class Pretrainer
             batches.MoveNext();
             copy?.Pull();
             var b = batches.Current;
-            return o.Format == StepFormat.Fp32 ? work.Loss(b) : work.Loss(b with { Views = b.Views.Select(v => StepFormats.Prepare(v, o.Format)).ToList() });
+            return work.Loss(b with { Views = b.Views.Select(v => StepFormats.Prepare(v, o.Format)).ToList() });   // fp32: the views as they are
         }, afterStep: step => built.AfterStep?.Invoke(clock.Fraction(step + 1)));
         double minutesUsed = watch.Elapsed.TotalMinutes;
         copy?.Finish();

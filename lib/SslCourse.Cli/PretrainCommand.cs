@@ -45,6 +45,13 @@ public static class PretrainCommand
                 r.AddError($"--format '{r.Tokens[0].Value}': expected one of: {string.Join(", ", StepFormats.Names)}.");
         });
         format.CompletionSources.Add(StepFormats.Names.ToArray());
+        var views = new Option<string>("--views") { Description = "How strong the two views are, for the two-view methods (strong: SimCLR's ImageNet recipe, crop 0.08-1 and jitter strength 1.0).", HelpName = "default|strong", DefaultValueFactory = _ => "default" };
+        views.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !Enum.GetNames<ViewStrength>().Contains(r.Tokens[0].Value, StringComparer.OrdinalIgnoreCase))
+                r.AddError($"--views '{r.Tokens[0].Value}': expected default or strong.");
+        });
+        views.CompletionSources.Add("default", "strong");
         var quiet = Options.Flag("quiet", "No live progress.");
         var list = Options.Flag("list", "List the methods and exit.");
         return Options.Verb("pretrain", "Train an encoder with one method and write a checkpoint (weights + JSON manifest) with its kNN and probe accuracy.", parse =>
@@ -78,11 +85,12 @@ public static class PretrainCommand
                 WeightDecay = parse.GetValue(wd) ?? defaults.WeightDecay,
                 MethodRecipe = !parse.GetValue(sharedRecipe),
                 Format = StepFormats.Parse(parse.GetValue(format)!),
+                Views = Enum.Parse<ViewStrength>(parse.GetValue(views)!, ignoreCase: true),
                 ShowProgress = !parse.GetValue(quiet),
                 Command = Cli.CommandLine(parse),
             };
             return Task.FromResult(Pretrain(options, parse.GetValue(outDir), parse.GetValue(tag)));
-        }, method, minutes, steps, dataset, seed, outDir, images, batch, width, lr, wd, sharedRecipe, format, tag, quiet, list);
+        }, method, minutes, steps, dataset, seed, outDir, images, batch, width, lr, wd, sharedRecipe, format, views, tag, quiet, list);
     }
 
     static int Pretrain(PretrainOptions options, string? outFolder, string? tag)

@@ -8,9 +8,11 @@ using static TorchSharp.torch;
 namespace SslCourse.Cli.Bench;
 
 /// <summary>One label draw of <see cref="SemiSupervisedComparison"/>: test accuracy (0..1) per method and after the
-/// shared warm-up (every method's starting point), and FixMatch's diagnostics over its run (mask rate and accuracy of
-/// the confident pseudo-labels, one value per tenth of the run).</summary>
-public sealed record SemiSupervisedDraw(IReadOnlyDictionary<string, double> Accuracy, double WarmUpAccuracy, IReadOnlyList<double> MaskRate, IReadOnlyList<double> PseudoLabelAccuracy);
+/// shared warm-up (every method's starting point), FixMatch's diagnostics over its run (mask rate and accuracy of
+/// the confident pseudo-labels, one value per tenth of the run), and the pseudo-label baseline's fixed pseudo-labels:
+/// how many, and their accuracy (0..1, against the hidden labels).</summary>
+public sealed record SemiSupervisedDraw(IReadOnlyDictionary<string, double> Accuracy, double WarmUpAccuracy, IReadOnlyList<double> MaskRate,
+    IReadOnlyList<double> PseudoLabelAccuracy, long FixedPseudoLabels, double FixedPseudoLabelAccuracy);
 
 /// <summary>
 /// Notebook 03's comparison at matched steps, with 10 labels per class and the rest of the pool unlabelled: one
@@ -61,6 +63,7 @@ public static class SemiSupervisedComparison
 
         var pseudoStudent = CopyOf(warm);
         var pseudo = PseudoLabels.TopPerClass(SelfTraining.Predict(warm, unlabelled), 100);
+        double pseudoAccuracy = 1 - PseudoLabels.ErrorRate(pseudo, hidden);
         SelfTraining.Fit(pseudoStudent, optim.Adam(pseudoStudent.parameters(), lr: 1e-3), labelled, unlabelled, pseudo,
             new SelfTrainingOptions { Steps = extraSteps, BatchSize = batch, Augment = weak.Apply, Seed = 50 + draw, ShowProgress = false });
         accuracy[Methods[2]] = SelfTraining.Accuracy(pseudoStudent, test);
@@ -71,6 +74,6 @@ public static class SemiSupervisedComparison
         accuracy[Methods[3]] = SelfTraining.Accuracy(supervised, test);
 
         return new SemiSupervisedDraw(accuracy, warmAccuracy, history.Metrics["mask rate"].Select(m => m.Value).ToList(),
-            history.Metrics["pseudo-label accuracy"].Select(m => m.Value).ToList());
+            history.Metrics["pseudo-label accuracy"].Select(m => m.Value).ToList(), pseudo.Count, pseudoAccuracy);
     }
 }

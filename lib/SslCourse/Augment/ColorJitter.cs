@@ -188,3 +188,18 @@ public sealed class RandomSolarize : IViewTransform
         return where(apply, solarized, images).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>Brightness and contrast jitter of grayscale images through the colour jitter: the gray image as three equal
+/// channels, whose gray level is the image itself (saturation and hue leave a gray image as it is).
+/// <c>[B, 1, H, W]</c> -> <c>[B, 1, H, W]</c>.</summary>
+/// <param name="jitter">the colour jitter to apply</param>
+public sealed class GrayJitter(ColorJitter jitter) : IViewTransform
+{
+    public Tensor Apply(Tensor images, Generator generator)
+    {
+        if (images.dim() != 4 || images.shape[1] != 1) throw new ArgumentException($"expected gray images [B, 1, H, W], got [{string.Join(", ", images.shape)}].", nameof(images));
+        using var scope = NewDisposeScope();
+        var rgb = images.expand(-1, 3, -1, -1);                      // [B, 1, H, W] -> [B, 3, H, W]
+        return jitter.Apply(rgb, generator)[.., 0..1].contiguous().MoveToOuterDisposeScope();
+    }
+}

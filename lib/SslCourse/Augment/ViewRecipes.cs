@@ -23,6 +23,22 @@ public static class ViewRecipes
         return new Compose([.. steps]);
     }
 
+    /// <summary>SimCLR's view on grayscale images (<c>[B, 1, H, W]</c>): the same random resized crop (scale
+    /// <paramref name="scaleMin"/>-1) with flip 0.5, the brightness and contrast of its colour jitter at strength
+    /// <paramref name="strength"/> (0.8s each, p 0.8; saturation, hue and grayscale leave a gray image as it is), and
+    /// Gaussian blur p 0.5 when <paramref name="blur"/>.</summary>
+    public static Compose SimClrGray(int size, double strength = 1.0, bool blur = true, double scaleMin = 0.08)
+    {
+        if (strength < 0 || strength > 1.25) throw new ArgumentOutOfRangeException(nameof(strength), strength, "strength must lie in 0..1.25, as SimClr's.");
+        var steps = new List<IViewTransform>
+        {
+            new RandomResizedCrop(size, scaleMin: scaleMin),
+            new GrayJitter(new ColorJitter(0.8 * strength, 0.8 * strength, 0, 0, probability: 0.8)),
+        };
+        if (blur) steps.Add(new GaussianBlur(0.5));
+        return new Compose([.. steps]);
+    }
+
     /// <summary>BYOL's two asymmetric views (Grill et al., NeurIPS 2020, table 6): both crop (0.08-1) with flip 0.5,
     /// jitter (0.4, 0.4, 0.2, 0.1) with p 0.8, grayscale p 0.2; blur p 1.0 and no solarization in the first view,
     /// blur p 0.1 and solarization p 0.2 in the second.</summary>

@@ -166,7 +166,7 @@ public sealed class CheckBuilder
             if (!Call(score, out var trained, out var sError))
                 return Report($"after training, scoring the model failed: {sError}", null, baseline, $"after training, scoring the model failed: {sError}");
             Report(null, new EvidenceValue([losses.Count], "float64", losses.ToArray(), Score: trained), baseline, null);
-            double first = losses[0], last = losses.Skip(steps - Math.Max(1, steps / 4)).Average();
+            double first = losses[0], last = TrainingRules.LastQuarter(losses).Mean;
             var (best, margin) = TrainingRules.LearnsBar(random, minMargin);
             return trained > best + margin ? null
                 : $"after {steps} steps (loss {Num(first)} -> {Num(last)}) the trained model scores {Num(trained)}, but random initialisations score up to " +

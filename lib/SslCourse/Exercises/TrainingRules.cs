@@ -17,10 +17,17 @@ static class TrainingRules
         if (losses.Count < 2) return "expected at least two losses.";
         int at = losses.ToList().FindIndex(l => !double.IsFinite(l));
         if (at >= 0) return $"expected a finite loss, got {Num(losses[at])} at step {at + 1} of {losses.Count}.";
-        int quarter = Math.Max(1, losses.Count / 4);
-        double last = losses.Skip(losses.Count - quarter).Average();
+        var (last, quarter) = LastQuarter(losses);
         return last < losses[0] ? null
             : $"expected the loss to decrease over {losses.Count} steps, but it went from {Num(losses[0])} to {Num(last)} (mean of the last {quarter}).";
+    }
+
+    /// <summary>The mean of the last quarter of <paramref name="losses"/> (at least the last one), and how many that is:
+    /// the "end" of a training run the rules compare with its first loss.</summary>
+    public static (double Mean, int Count) LastQuarter(IReadOnlyList<double> losses)
+    {
+        int quarter = Math.Max(1, losses.Count / 4);
+        return (losses.Skip(losses.Count - quarter).Average(), quarter);
     }
 
     /// <summary>The score a trained model must beat: the best random initialisation's score plus a margin of the

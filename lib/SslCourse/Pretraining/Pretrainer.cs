@@ -38,6 +38,9 @@ public sealed record PretrainOptions : TrainingOptions
     /// <summary>The number format and layout of the training step (<see cref="StepFormat"/>); the encoder is saved and
     /// evaluated in fp32 whatever it is.</summary>
     public StepFormat Format { get; init; } = StepFormat.Fp32;
+    /// <summary>How strong the views of a two-view method are (<see cref="PretrainMethods.TwoView"/>); the other
+    /// methods accept only the default.</summary>
+    public ViewStrength Views { get; init; } = ViewStrength.Default;
     /// <summary>The command line that started the run (recorded in the manifest).</summary>
     public string Command { get; init; } = "";
 }
@@ -68,11 +71,13 @@ public static class Pretrainer
         if (o.Minutes is { } m && !(m > 0)) throw new ArgumentOutOfRangeException(nameof(o), m, "Minutes must be positive.");
         if (o.Seed is < int.MinValue or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(o), o.Seed, "Seed must fit in an int (it is recorded in the checkpoint's manifest).");
         int seed = (int)o.Seed;
+        if (o.Views != ViewStrength.Default && !PretrainMethods.TwoView.Contains(method))
+            throw new ArgumentException($"Views {o.Views} applies to the two-view methods ({string.Join(", ", PretrainMethods.TwoView.Select(m => m.Name))}), not to {method.Name}.", nameof(o));
 
         int channels = PretrainData.Channels(o.Dataset);
         var train = PretrainData.Train(o.Dataset, o.Images);
         if (o.BatchSize > train.Count) throw new ArgumentOutOfRangeException(nameof(o), o.BatchSize, $"BatchSize exceeds the {train.Count} training images.");
-        var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, seed) with { Images = train.Images };
+        var setup = PretrainSetup.For(o.Dataset, channels, o.Width, train.NumClasses, seed) with { Images = train.Images, Strength = o.Views };
         // The models are built here (their initial weights come from the seed); the caller's generator is left as it was.
         var (built, recipe, loader) = SeededInit.Build(seed, () => Prepare(method, setup, train, o.BatchSize, o.LearningRate, o.WeightDecay, seed, o.MethodRecipe));
         using var batches = loader.Forever().GetEnumerator();

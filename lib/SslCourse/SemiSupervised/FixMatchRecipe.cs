@@ -46,16 +46,4 @@ public static class FixMatchRecipe
         Steps = steps, BatchSize = batchSize, UnlabelledRatio = ratio, Weak = Weak().Apply, Strong = Strong(channels),
         Threshold = Losses.FixMatch.DefaultThreshold, Seed = seed,
     };
-
-    /// <summary>Brightness and contrast jitter of grayscale images through the colour jitter (the gray image as three
-    /// equal channels, whose gray level is the image itself).</summary>
-    sealed class GrayJitter(ColorJitter jitter) : IViewTransform
-    {
-        public Tensor Apply(Tensor images, Generator generator)
-        {
-            using var scope = NewDisposeScope();
-            var rgb = images.expand(-1, 3, -1, -1);                      // [B, 1, H, W] -> [B, 3, H, W]
-            return jitter.Apply(rgb, generator)[.., 0..1].contiguous().MoveToOuterDisposeScope();
-        }
-    }
 }

@@ -82,6 +82,26 @@ public class GeometryTests
     }
 
     [Fact]
+    public void SimClr_on_gray_images_is_the_crop_then_the_colour_jitter_of_the_gray_image_as_rgb_then_the_blur()
+    {
+        Course.Init(1);
+        using var scope = NewDisposeScope();
+        var x = rand(6, 1, 14, 14, generator: Course.Generator(3));
+        var view = ViewRecipes.SimClrGray(14).Apply(x, Course.Generator(5));
+        // The reference, one piece at a time on the same generator: SimCLR's crop (0.08-1, flip), its jitter at strength
+        // 1 (0.8 brightness and contrast, p 0.8) on the gray image as three equal channels, blur p 0.5.
+        var g = Course.Generator(5);
+        var cropped = new RandomResizedCrop(14, scaleMin: 0.08).Apply(x, g);
+        var rgb = new ColorJitter(0.8, 0.8, 0, 0, probability: 0.8).Apply(cropped.expand(-1, 3, -1, -1), g);
+        rgb[.., 1..2].allclose(rgb[.., 0..1]).Should().BeTrue("brightness and contrast keep a gray image's channels equal");
+        rgb[.., 2..3].allclose(rgb[.., 0..1]).Should().BeTrue();
+        var reference = new GaussianBlur(0.5).Apply(rgb[.., 0..1].contiguous(), g);
+        view.shape.Should().Equal(6, 1, 14, 14);
+        view.allclose(reference, atol: 1e-6).Should().BeTrue();
+        FluentActions.Invoking(() => new GrayJitter(new ColorJitter()).Apply(Images(2), Course.Generator(1))).Should().Throw<ArgumentException>().WithMessage("*[B, 1, H, W]*[2, 3, 16, 16]*");
+    }
+
+    [Fact]
     public void Rotation_by_ninety_degrees_equals_rot90_and_matches_the_reference()
     {
         Course.Init(1);

@@ -114,10 +114,29 @@ public class PretrainTests
         r = CliProcess.Run(Repo.Root, TimeSpan.FromSeconds(60), "pretrain", "simclr", "--minutes", "-3", "--out", dir);
         r.ExitCode.Should().Be(2);
         r.Stderr.Should().Contain("--minutes '-3'");
+        r = CliProcess.Run(Repo.Root, TimeSpan.FromSeconds(60), "pretrain", "simclr", "--steps", "1", "--views", "bright", "--out", dir);
+        r.ExitCode.Should().Be(2);
+        r.Stderr.Should().Contain("--views 'bright'").And.Contain("default or strong");
+        r = CliProcess.Run(Repo.Root, TimeSpan.FromSeconds(60), "pretrain", "rotation", "--steps", "1", "--views", "strong", "--out", dir);
+        r.ExitCode.Should().Be(2, "rotation does not train on two views");
+        r.Stderr.Should().Contain("two-view methods").And.Contain("simclr, moco, byol, simsiam").And.Contain("not to rotation");
         r = CliProcess.Run(Repo.Root, TimeSpan.FromSeconds(60), new Dictionary<string, string> { ["SSL_COURSE_DATA"] = dir },
             "pretrain", "simclr", "--dataset", "fmnist", "--steps", "1", "--out", dir);
         r.ExitCode.Should().Be(2, "missing data is reported in one line, not as a crash");
         r.Stderr.Should().Contain("train-images-idx3-ubyte").And.Contain(dir).And.NotContain("   at ");
         Directory.GetFiles(dir).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("toy", "strong SimCLR views: crop 0.08-1")]
+    [InlineData("fmnist", "strong SimCLR views on gray images: crop 0.08-1")]
+    public void Strong_views_train_and_the_manifest_says_so(string dataset, string views)
+    {
+        Course.Init(0);
+        var result = Pretrainer.Run(new PretrainOptions { Method = "simclr", Dataset = dataset, Steps = 3, Minutes = null, Images = 64, BatchSize = 16, Width = 0.25, ShowProgress = false, Views = ViewStrength.Strong });
+        result.History.Loss.Should().HaveCount(3).And.OnlyContain(l => double.IsFinite(l));
+        result.Info.Config["views"].Should().StartWith(views);
+        var setup = PretrainSetup.For(dataset, PretrainData.Channels(dataset), 0.25, 10, 0);
+        (setup with { Strength = ViewStrength.Strong }).ViewDescription.Should().NotBe(setup.ViewDescription);
     }
 }

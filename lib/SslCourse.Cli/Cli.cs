@@ -129,6 +129,21 @@ public static class Options
         return option;
     }
 
+    /// <summary><c>--name</c> with one of <paramref name="values"/> (<paramref name="fallback"/> when absent); completes
+    /// to them, and names them when given anything else.</summary>
+    /// <param name="ignoreCase">accept the values in any case (the verb then parses the value it gets)</param>
+    public static Option<string> OneOf(string name, string description, IReadOnlyList<string> values, string fallback, bool ignoreCase = false)
+    {
+        var option = new Option<string>("--" + name) { Description = description, HelpName = string.Join('|', values), DefaultValueFactory = _ => fallback };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && !values.Contains(r.Tokens[0].Value, ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal))
+                r.AddError($"--{name} '{r.Tokens[0].Value}': expected {(values.Count == 2 ? $"{values[0]} or {values[1]}" : "one of: " + string.Join(", ", values))}.");
+        });
+        option.CompletionSources.Add(values.ToArray());
+        return option;
+    }
+
     /// <summary>A positive number of seconds; null when absent (the verb picks a default by budget).</summary>
     public static Option<double?> Seconds(string name, string description) =>
         Number(name, description, "S", (double x) => x > 0, "expected a positive number of seconds");

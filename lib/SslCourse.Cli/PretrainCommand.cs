@@ -16,13 +16,7 @@ public static class PretrainCommand
         method.CompletionSources.Add(PretrainMethods.Names.ToArray());
         var minutes = Options.PositiveNumber("minutes", "Wall-clock budget in minutes (give --minutes and/or --steps).", "N");
         var steps = Options.PositiveInt("steps", "Budget in training steps.");
-        var dataset = new Option<string>("--dataset") { Description = "The images to train on.", HelpName = string.Join('|', PretrainData.Names), DefaultValueFactory = _ => "toy" };
-        dataset.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && !PretrainData.Names.Contains(r.Tokens[0].Value))
-                r.AddError($"--dataset '{r.Tokens[0].Value}': expected one of: {string.Join(", ", PretrainData.Names)}.");
-        });
-        dataset.CompletionSources.Add(PretrainData.Names.ToArray());
+        var dataset = Options.OneOf("dataset", "The images to train on.", PretrainData.Names, "toy");
         var seed = Options.Integer("seed", "Random seed [default: 0].", "S", 0, "expected a non-negative integer");
         var outDir = Options.Text("out", "Folder for the checkpoint and its manifest [default: data/checkpoints].", "DIR");
         var images = Options.PositiveInt("images", "Training images [default: the method's].");
@@ -38,20 +32,9 @@ public static class PretrainCommand
             if (t != null && (t.Length == 0 || !t.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-')))
                 r.AddError($"--tag '{t}': expected letters, digits and '-'.");
         });
-        var format = new Option<string>("--format") { Description = "The step's number format and layout (bf16: a bf16 working copy, fp32 master weights); the checkpoint is fp32 whatever it is.", HelpName = string.Join('|', StepFormats.Names), DefaultValueFactory = _ => "fp32" };
-        format.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && !StepFormats.Names.Contains(r.Tokens[0].Value))
-                r.AddError($"--format '{r.Tokens[0].Value}': expected one of: {string.Join(", ", StepFormats.Names)}.");
-        });
-        format.CompletionSources.Add(StepFormats.Names.ToArray());
-        var views = new Option<string>("--views") { Description = "How strong the two views are, for the two-view methods (strong: SimCLR's ImageNet recipe, crop 0.08-1 and jitter strength 1.0).", HelpName = "default|strong", DefaultValueFactory = _ => "default" };
-        views.Validators.Add(r =>
-        {
-            if (r.Tokens.Count > 0 && !Enum.GetNames<ViewStrength>().Contains(r.Tokens[0].Value, StringComparer.OrdinalIgnoreCase))
-                r.AddError($"--views '{r.Tokens[0].Value}': expected default or strong.");
-        });
-        views.CompletionSources.Add("default", "strong");
+        var format = Options.OneOf("format", "The step's number format and layout (bf16: a bf16 working copy, fp32 master weights); the checkpoint is fp32 whatever it is.", StepFormats.Names, "fp32");
+        var views = Options.OneOf("views", "How strong the two views are, for the two-view methods (strong: SimCLR's ImageNet recipe, crop 0.08-1 and jitter strength 1.0).",
+            ["default", "strong"], "default", ignoreCase: true);
         var quiet = Options.Flag("quiet", "No live progress.");
         var list = Options.Flag("list", "List the methods and exit.");
         return Options.Verb("pretrain", "Train an encoder with one method and write a checkpoint (weights + JSON manifest) with its kNN and probe accuracy.", parse =>

@@ -71,7 +71,7 @@ public static class QualitySection
                 rows.Add(cells);
             }
 
-            var scratch = EndToEnd(pool, test, draws, ctx.Quick, d => { torch.manual_seed(1000 + d); return new ConvNet(channels, Width); }, x => x, encoderLrScale: 1.0);
+            var scratch = EndToEnd(pool, test, draws, ctx.Quick, ScratchEncoder(channels, Width), x => x, encoderLrScale: 1.0);
             rows.Add(["supervised from scratch (same labels)", .. scratch.Select(kv => Format(kv.Value)), "n/a", "labels only", "1000 + draw"]);
             foreach (var (k, accs) in scratch)
                 ctx.Report.Add(new BenchFigure("quality", $"{dataset}: supervised from scratch, {(k < 0 ? "all" : k.ToString(CultureInfo.InvariantCulture))} labels per class", 100 * accs.Average(), "%",
@@ -178,6 +178,10 @@ public static class QualitySection
         encoder.Dispose();
         return (cells, ten);
     }
+
+    /// <summary>The fresh encoder of supervised training from scratch for label draw d: a <see cref="ConvNet"/> of
+    /// <paramref name="width"/> initialised from seed 1000 + d.</summary>
+    static Func<int, ConvNet> ScratchEncoder(int channels, double width) => d => { torch.manual_seed(1000 + d); return new ConvNet(channels, width); };
 
     /// <summary>Encoder + linear head trained end to end on the same label draws as the probes (crop + flip, Adam 2e-3,
     /// batch 64): accuracies per labels-per-class (-1: all labels, one draw).</summary>
@@ -320,7 +324,7 @@ public static class QualitySection
             var (_, probe) = ProbeRow(row, pool, test, draws, dataset, ctx);
             var fine = EndToEnd(pool, test, draws, ctx.Quick, _ => row.Make(), row.Input, encoderLrScale: 0.1, only: 10)[10];
             var scratch = width == Width ? scratchHalf
-                : EndToEnd(pool, test, draws, ctx.Quick, d => { torch.manual_seed(1000 + d); return new ConvNet(channels, width); }, x => x, encoderLrScale: 1.0, only: 10)[10];
+                : EndToEnd(pool, test, draws, ctx.Quick, ScratchEncoder(channels, width), x => x, encoderLrScale: 1.0, only: 10)[10];
             rows.Add(new LeverRow(row.Name, width, probe, fine, null, scratch, row.Budget));
         }
         if (best is not null && bestFineTuned is not null && distilled is not null)

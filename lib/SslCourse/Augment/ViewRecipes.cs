@@ -7,36 +7,29 @@ namespace SslCourse.Augment;
 public static class ViewRecipes
 {
     /// <summary>SimCLR's view (Chen, Kornblith, Norouzi and Hinton, ICML 2020, appendix A): random resized crop
-    /// (scale 0.08-1, ratio 3/4-4/3) with flip 0.5; colour jitter of strength s (0.8s, 0.8s, 0.8s, 0.2s) with p 0.8;
-    /// grayscale p 0.2; Gaussian blur p 0.5 (sigma 0.1-2, kernel 10% of the side), which the paper leaves out on CIFAR-10:
-    /// pass <paramref name="blur"/> false for 32x32 images to match.</summary>
-    public static Compose SimClr(int size, double strength = 1.0, bool blur = true, double scaleMin = 0.08)
+    /// (scale 0.08-1, ratio 3/4-4/3) with flip 0.5; its colour distortion at strength s (<see cref="ColourDistortion"/>:
+    /// on gray images, <paramref name="channels"/> 1, only the jitter's brightness and contrast); Gaussian blur p 0.5
+    /// (sigma 0.1-2, kernel 10% of the side), which the paper leaves out on CIFAR-10: pass <paramref name="blur"/> false
+    /// for 32x32 images to match.</summary>
+    public static Compose SimClr(int size, double strength = 1.0, bool blur = true, double scaleMin = 0.08, int channels = 3)
     {
-        if (strength < 0 || strength > 1.25) throw new ArgumentOutOfRangeException(nameof(strength), strength, "strength must lie in 0..1.25 (hue 0.2s must stay <= 0.25).");
-        var steps = new List<IViewTransform>
-        {
-            new RandomResizedCrop(size, scaleMin: scaleMin),
-            new ColorJitter(0.8 * strength, 0.8 * strength, 0.8 * strength, 0.2 * strength, probability: 0.8),
-            new RandomGrayscale(0.2),
-        };
+        var colour = ColourDistortion(channels, strength);
+        var steps = new List<IViewTransform> { new RandomResizedCrop(size, scaleMin: scaleMin), colour };
         if (blur) steps.Add(new GaussianBlur(0.5));
         return new Compose([.. steps]);
     }
 
-    /// <summary>SimCLR's view on grayscale images (<c>[B, 1, H, W]</c>): the same random resized crop (scale
-    /// <paramref name="scaleMin"/>-1) with flip 0.5, the brightness and contrast of its colour jitter at strength
-    /// <paramref name="strength"/> (0.8s each, p 0.8; saturation, hue and grayscale leave a gray image as it is), and
-    /// Gaussian blur p 0.5 when <paramref name="blur"/>.</summary>
-    public static Compose SimClrGray(int size, double strength = 1.0, bool blur = true, double scaleMin = 0.08)
+    /// <summary>SimCLR's colour distortion at strength s, for images of <paramref name="channels"/> channels: on colour
+    /// images (3) colour jitter (0.8s, 0.8s, 0.8s, 0.2s) with p 0.8, then grayscale p 0.2; on gray images (1) the jitter's
+    /// brightness and contrast (0.8s each, p 0.8) through <see cref="GrayJitter"/>, as saturation, hue and grayscale
+    /// leave a gray image as it is. FixMatch's strong view uses it at s = 0.5.</summary>
+    public static IViewTransform ColourDistortion(int channels, double strength)
     {
-        if (strength < 0 || strength > 1.25) throw new ArgumentOutOfRangeException(nameof(strength), strength, "strength must lie in 0..1.25, as SimClr's.");
-        var steps = new List<IViewTransform>
-        {
-            new RandomResizedCrop(size, scaleMin: scaleMin),
-            new GrayJitter(new ColorJitter(0.8 * strength, 0.8 * strength, 0, 0, probability: 0.8)),
-        };
-        if (blur) steps.Add(new GaussianBlur(0.5));
-        return new Compose([.. steps]);
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1 (grayscale) or 3 (colour).");
+        if (strength < 0 || strength > 1.25) throw new ArgumentOutOfRangeException(nameof(strength), strength, "strength must lie in 0..1.25 (hue 0.2s must stay <= 0.25).");
+        return channels == 3
+            ? new Compose(new ColorJitter(0.8 * strength, 0.8 * strength, 0.8 * strength, 0.2 * strength, probability: 0.8), new RandomGrayscale(0.2))
+            : new GrayJitter(new ColorJitter(0.8 * strength, 0.8 * strength, 0, 0, probability: 0.8));
     }
 
     /// <summary>BYOL's two asymmetric views (Grill et al., NeurIPS 2020, table 6): both crop (0.08-1) with flip 0.5,

@@ -37,21 +37,20 @@ public sealed record PretrainSetup(Func<ConvNet> MakeEncoder, int FeatureDim, st
     /// ImageNet recipe (Chen et al., ICML 2020, appendix A): crop 0.08-1 + flip and jitter at strength 1.0; toy: with
     /// grayscale 0.2 and no blur (the paper's CIFAR-10 setting leaves it out); fmnist: brightness and contrast (the
     /// jitter's part that acts on gray images) and blur p 0.5.</summary>
-    public Func<Tensor, Generator, Tensor> View => (Dataset != "fmnist", Strength) switch
-    {
-        (true, ViewStrength.Strong) => ViewRecipes.SimClr(32, strength: 1.0, blur: false, scaleMin: 0.08).Apply,
-        (true, _) => ViewRecipes.SimClr(32, strength: 0.5, blur: false, scaleMin: 0.2).Apply,
-        (false, ViewStrength.Strong) => ViewRecipes.SimClrGray(Size, strength: 1.0, blur: true, scaleMin: 0.08).Apply,
-        (false, _) => ViewRecipes.CropFlipContrast,
-    };
+    public Func<Tensor, Generator, Tensor> View => Recipe.View;
 
     /// <summary>The words of <see cref="View"/> for a manifest.</summary>
-    public string ViewDescription => (Dataset != "fmnist", Strength) switch
+    public string ViewDescription => Recipe.Words;
+
+    (Func<Tensor, Generator, Tensor> View, string Words) Recipe => (Dataset != "fmnist", Strength) switch
     {
-        (true, ViewStrength.Strong) => "strong SimCLR views: crop 0.08-1 + flip, colour jitter strength 1.0 (p 0.8), grayscale 0.2, no blur",
-        (true, _) => "SimCLR views: crop 0.2-1 + flip, colour jitter strength 0.5 (p 0.8), grayscale 0.2, no blur",
-        (false, ViewStrength.Strong) => "strong SimCLR views on gray images: crop 0.08-1 + flip, brightness/contrast 0.2-1.8 (p 0.8), blur p 0.5",
-        (false, _) => "crop 0.3-1 + flip + brightness/contrast 0.6-1.4",
+        (true, ViewStrength.Strong) => (ViewRecipes.SimClr(32, strength: 1.0, blur: false, scaleMin: 0.08).Apply,
+            "strong SimCLR views: crop 0.08-1 + flip, colour jitter strength 1.0 (p 0.8), grayscale 0.2, no blur"),
+        (true, _) => (ViewRecipes.SimClr(32, strength: 0.5, blur: false, scaleMin: 0.2).Apply,
+            "SimCLR views: crop 0.2-1 + flip, colour jitter strength 0.5 (p 0.8), grayscale 0.2, no blur"),
+        (false, ViewStrength.Strong) => (ViewRecipes.SimClr(Size, strength: 1.0, blur: true, scaleMin: 0.08, channels: 1).Apply,
+            "strong SimCLR views on gray images: crop 0.08-1 + flip, brightness/contrast 0.2-1.8 (p 0.8), blur p 0.5"),
+        (false, _) => (ViewRecipes.CropFlipContrast, "crop 0.3-1 + flip + brightness/contrast 0.6-1.4"),
     };
 
     /// <summary>A light view for the supervised and rotation methods: crop (0.5-1) with flip.</summary>

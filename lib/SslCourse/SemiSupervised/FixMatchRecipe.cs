@@ -31,10 +31,7 @@ public static class FixMatchRecipe
     /// then Cutout of half the side filled with gray. <c>[B, C, H, W]</c> -> <c>[B, C, H, W]</c>.</summary>
     public static Func<Tensor, Generator, Tensor> Strong(int channels)
     {
-        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "channels must be 1 (grayscale) or 3 (colour).");
-        IViewTransform colour = channels == 3
-            ? new Compose(new ColorJitter(0.4, 0.4, 0.4, 0.1, probability: 0.8), new RandomGrayscale(0.2))
-            : new GrayJitter(new ColorJitter(0.4, 0.4, 0, 0, probability: 0.8));
+        var colour = ViewRecipes.ColourDistortion(channels, strength: 0.5);   // jitter 0.4, 0.4, 0.4, 0.1
         return new Compose(Weak(), new RandomRotation(30), colour, new GaussianBlur(0.5), new RandomSolarize(0.2), new Cutout(0.5, fill: 0.5)).Apply;
     }
 

@@ -87,7 +87,7 @@ public class GeometryTests
         Course.Init(1);
         using var scope = NewDisposeScope();
         var x = rand(6, 1, 14, 14, generator: Course.Generator(3));
-        var view = ViewRecipes.SimClrGray(14).Apply(x, Course.Generator(5));
+        var view = ViewRecipes.SimClr(14, channels: 1).Apply(x, Course.Generator(5));
         // The reference, one piece at a time on the same generator: SimCLR's crop (0.08-1, flip), its jitter at strength
         // 1 (0.8 brightness and contrast, p 0.8) on the gray image as three equal channels, blur p 0.5.
         var g = Course.Generator(5);

@@ -32,22 +32,29 @@ public static class MethodSpeed
     /// <param name="warmup">untimed steps first</param>
     /// <param name="width">the ConvNet's width multiplier</param>
     /// <param name="dataset">the images (<see cref="PretrainData"/>): "toy" (32x32 colour) or "fmnist" (28x28 grayscale)</param>
-    public static MethodSpeedResult Measure(string method, int batch = 128, int steps = 5, int warmup = 2, double width = 0.5, string dataset = "toy")
+    /// <param name="format">the step's layout: fp32 or channels-last (the bf16 formats train through a working copy that
+    /// only <see cref="Pretrainer"/> builds; the speed section times them on SimCLR)</param>
+    /// <param name="views">the views of a two-view method (<see cref="PretrainMethods.TwoView"/>)</param>
+    public static MethodSpeedResult Measure(string method, int batch = 128, int steps = 5, int warmup = 2, double width = 0.5, string dataset = "toy",
+        StepFormat format = StepFormat.Fp32, ViewStrength views = ViewStrength.Default)
     {
         if (!Methods.Contains(method)) throw new ArgumentException($"unknown method '{method}'; expected one of: {string.Join(", ", Methods)}.", nameof(method));
+        if (format.IsBf16()) throw new ArgumentException($"format {StepFormats.Name(format)}: MethodSpeed times fp32 and channels-last steps.", nameof(format));
+        if (views != ViewStrength.Default && !PretrainMethods.TwoView.Contains(PretrainMethods.Get(method)))
+            throw new ArgumentException($"views {views} apply to the two-view methods, not to {method}.", nameof(views));
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1.");
         if (batch < 2) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 2.");
         using var scope = NewDisposeScope();
         Course.Reseed(0);
         var data = PretrainData.Train(dataset, Math.Max(4 * batch, 512));
-        var timed = StepTimes(method, dataset, data, batch, steps, warmup, width).Order().ToList();
+        var timed = StepTimes(method, dataset, data, batch, steps, warmup, width, format, views).Order().ToList();
         double median = timed[timed.Count / 2];
         return new MethodSpeedResult(method, batch, batch / median, median, PretrainMethods.Get(method).Inputs);
     }
 
-    static List<double> StepTimes(string method, string dataset, LabeledImages data, int batch, int steps, int warmup, double width)
+    static List<double> StepTimes(string method, string dataset, LabeledImages data, int batch, int steps, int warmup, double width, StepFormat format, ViewStrength views)
     {
-        var setup = PretrainSetup.For(dataset, PretrainData.Channels(dataset), width, data.NumClasses, 0) with { Images = data.Images };
+        var setup = PretrainSetup.For(dataset, PretrainData.Channels(dataset), width, data.NumClasses, 0) with { Images = data.Images, Strength = views };
         var (built, recipe, loader) = Pretrainer.Prepare(PretrainMethods.Get(method), setup,
             data, batch, learningRate: 1e-3, weightDecay: 0, seed: 0);
         var optimizer = recipe.Optimizer;
@@ -59,7 +66,8 @@ public static class MethodSpeed
             var watch = Stopwatch.StartNew();
             batches.MoveNext();
             optimizer.zero_grad();
-            built.Loss(batches.Current).backward();
+            var b = batches.Current;
+            built.Loss(b with { Views = b.Views.Select(v => StepFormats.Prepare(v, format)).ToList() }).backward();   // as Pretrainer.Run does
             optimizer.step();
             built.AfterStep?.Invoke(s / (double)(warmup + steps));
             if (s >= warmup) times.Add(watch.Elapsed.TotalSeconds);

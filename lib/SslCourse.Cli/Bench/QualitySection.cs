@@ -94,7 +94,7 @@ public static class QualitySection
             ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: test accuracy (%) at the matched budget",
                 ["encoder", "probe, 1/class", "probe, 10/class", "probe, 100/class", $"probe, all {pool.Count:N0}", "kNN k=20, all", "pre-training budget (steps, epochs, wall)", "seed"], rows,
                 $"Every encoder is the course's ConvNet at width {Width} (16-32-64-128 channels, 128-d features), pre-trained by scripts/pretrain-matched.sh for " +
-                $"{MatchedBudget.Minutes} minutes of the quiet 2-core reference (a fixed step count per method, batch {MatchedBudget.Batch}; the manifests in data/checkpoints/ " +
+                $"{MatchedBudget.Minutes} minutes of the quiet 2-core reference (a fixed step count per method, batch {MatchedBudget.Batch}, in fp32 or, where its step was at least {StepFormats.AdoptionSpeedup}x faster, channels-last; the manifests in data/checkpoints/ " +
                 $"give each command). Labelled pool: the first {pool.Count:N0} training images; test: the first {test.Count:N0} test images. Probe cells: mean ± std over " +
                 $"{draws} label draw(s) (the same draws for every encoder). Scratch and fine-tuning: ConvNet + linear head end to end with crop + flip, Adam 2e-3, " +
                 "300 steps of 64 with 10 labels per class (100, 600 and 1,500 steps with 1, 100 and all)."));
@@ -253,6 +253,9 @@ public static class QualitySection
         var pairs = Enumerable.Range(0, names.Count - 1).Select(i => (Better: names[i], Worse: names[i + 1])).ToList();
         var inverted = pairs.Where(p => semi[p.Better].Average() < semi[p.Worse].Average() || (p.Worse == names[^1] && semi[p.Better].Average() <= semi[p.Worse].Average())).ToList();
         double warm = outcome.WarmUp.Average();
+        // What FixMatch's unlabelled loss learned from at the end of its run: said once, in the goal's met branch and in its why.
+        string fixMatchLabels = $"in the last tenth of its {outcome.Steps} steps FixMatch's loss used {Pct(outcome.FinalMaskRate)}% of the unlabelled images (confidence ≥ 0.95)" +
+            (double.IsFinite(outcome.FinalPseudoLabelAccuracy) ? $", and {Pct(outcome.FinalPseudoLabelAccuracy)}% of those pseudo-labels were right" : "");
         // Why a pair inverts, from the run's numbers: how far apart the two are against their spread, what each gained over
         // the shared warm-up, and what the better-expected method's unlabelled loss learned from.
         string Why((string Better, string Worse) p)
@@ -263,9 +266,7 @@ public static class QualitySection
                 (semi[p.Better].Count > 1 ? gap <= spread ? $", within the larger spread ({spread:0.0}): the draws do not order them" : $" (larger spread {spread:0.0})" : "") +
                 $"; over the warm-up ({Pct(warm)}) {Short(p.Better)} gained {100 * (semi[p.Better].Average() - warm):+0.0;-0.0} and {Short(p.Worse)} {100 * (semi[p.Worse].Average() - warm):+0.0;-0.0}";
             if (p.Better == names[0])
-                why += $"; FixMatch's loss on unlabelled images used {Pct(outcome.FinalMaskRate)}% of them in the last tenth of its {outcome.Steps} steps (confidence ≥ 0.95)" +
-                    (double.IsFinite(outcome.FinalPseudoLabelAccuracy) ? $", {Pct(outcome.FinalPseudoLabelAccuracy)}% of those pseudo-labels right" : "") +
-                    (p.Worse == names[1] ? ", where Mean Teacher's consistency loss uses every unlabelled image" : "");
+                why += "; " + fixMatchLabels + (p.Worse == names[1] ? ", where Mean Teacher's consistency loss uses every unlabelled image" : "");
             if (p.Better == names[2])
             {
                 double right = outcome.FixedPseudoLabelAccuracy.Average();
@@ -278,8 +279,7 @@ public static class QualitySection
             inverted.Count == 0 ? "met (means in order)" : "missed: " + string.Join("; ", inverted.Select(p => $"{Short(p.Better)} < {Short(p.Worse)}")),
             string.Join(", ", names.Select(n => $"{Short(n)} {Pct(semi[n].Average())} ± {Pct(Std(semi[n]))}")) +
             (inverted.Count == 0
-                ? $"; in the last tenth of its {outcome.Steps} steps FixMatch kept {Pct(outcome.FinalMaskRate)}% of the unlabelled images (confidence ≥ 0.95)" +
-                  (double.IsFinite(outcome.FinalPseudoLabelAccuracy) ? $", and {Pct(outcome.FinalPseudoLabelAccuracy)}% of those pseudo-labels were right" : "")
+                ? "; " + fixMatchLabels
                 : ". Why: " + string.Join(". ", inverted.Select(Why)))];
     }
 
@@ -347,7 +347,7 @@ public static class QualitySection
             ctx.Report.Add(new BenchFigure("quality", $"{dataset}: lever {r.Encoder}, best gain over scratch at the better width, 10 labels per class", Gain(r), "points",
                 (r.Probe is null ? "" : $"probe {Format(r.Probe)}, ") + $"fine-tuned {(r.TunedFrom is null ? "" : Format(r.TunedFrom) + " -> ")}{Format(r.Tuned)}, scratch {Format(r.Scratch)}"));
         return rows.Select(r => (
-            $"{r.Encoder}{(r.Probe is null ? "" : $" probe {Pct(r.Probe.Average())} /")} {(r.TunedFrom is null ? "fine-tuned" : "after distillation")} {Pct(r.Tuned.Average())}", Gain(r))).ToList();
+            $"{r.Encoder}{(r.Probe is null ? "" : $" probe {Pct(r.Probe.Average())} /")} {(r.TunedFrom is null ? $"fine-tuned {Pct(r.Tuned.Average())}" : $"{Pct(r.TunedFrom.Average())} -> {Pct(r.Tuned.Average())}")}", Gain(r))).ToList();
     }
 
     /// <summary>Steps of the self-distillation lever.</summary>
@@ -448,7 +448,8 @@ public static class QualitySection
             .Select(i => Pct(perDraw.Select(r => r[i]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average())));
         ctx.Report.Add(new BenchTable("quality", $"{Title(dataset)}: semi-supervised, {perClass} labels per class (%)",
             ["method", "test accuracy", "per label draw", "its pseudo-labels right", "steps (warm-up + method)"], rows,
-            $"Notebook 03's protocol at matched steps: the ConvNet classifier (width {Width}) trained end to end; a supervised warm-up of {warmSteps} steps on the labels " +
+            $"Notebook 03's protocol at matched steps: the ConvNet classifier (width {Width}) trained end to end; Adam from {SemiSupervisedComparison.LearningRate:0e0} with a cosine decay to 0 " +
+            $"over each phase (notebook 03 keeps the rate constant; the decay keeps a late loss spike from being scored as the result); a supervised warm-up of {warmSteps} steps on the labels " +
             $"(flip + translation), then {extraSteps} more steps for each method from the same weights, with the other {pool.Count - perClass * pool.NumClasses:N0} pool images unlabelled; " +
             $"FixMatch with its recipe (μ {FixMatchRecipe.CpuRatio}, tau 0.95, strong views with Cutout), Mean Teacher on the same μ and weak views. " +
             $"Mean ± std over {draws} label draw(s), the same draws as the probe table. FixMatch's mask rate per tenth of its run (%): {Trace(maskRates)}; " +

@@ -71,6 +71,7 @@ public static class Pretrainer
         if (o.Minutes is { } m && !(m > 0)) throw new ArgumentOutOfRangeException(nameof(o), m, "Minutes must be positive.");
         if (o.Seed is < int.MinValue or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(o), o.Seed, "Seed must fit in an int (it is recorded in the checkpoint's manifest).");
         int seed = (int)o.Seed;
+        if (o.Schedule is not null) throw new ArgumentException("PretrainOptions.Schedule: pre-training follows its recipe's schedule (warm-up and cosine), which the options cannot replace.", nameof(o));
         if (o.Views != ViewStrength.Default && !PretrainMethods.TwoView.Contains(method))
             throw new ArgumentException($"Views {o.Views} applies to the two-view methods ({string.Join(", ", PretrainMethods.TwoView.Select(m => m.Name))}), not to {method.Name}.", nameof(o));
 
@@ -128,10 +129,10 @@ public static class Pretrainer
             ["budget_minutes"] = o.Minutes?.ToString(inv) ?? "",
             ["max_steps"] = stepLimit?.ToString(inv) ?? "",
             ["threads"] = get_num_threads().ToString(inv),
+            ["step_format"] = StepFormats.Name(o.Format),
             ["evaluation"] = EvaluationDescription(PretrainData.EvaluatedOn(o.Dataset)),
             ["command"] = o.Command,
         };
-        if (o.Format != StepFormat.Fp32) config["step_format"] = StepFormats.Name(o.Format);
         var info = new CheckpointInfo
         {
             Method = method.Name,
@@ -144,7 +145,7 @@ public static class Pretrainer
                 _ => $"fmnist: the shipped Fashion-MNIST subset, training images 0..{train.Count - 1}",
             },
             Seed = seed,
-            Budget = string.Create(inv, $"{minutesUsed:0.00} min wall ({get_num_threads()} thread(s)), {history.CompletedSteps} steps of {o.BatchSize}, {epochs:0.00} epochs, {seen} images seen"),
+            Budget = string.Create(inv, $"{minutesUsed:0.00} min wall ({get_num_threads()} thread(s)), {history.CompletedSteps} steps of {o.BatchSize}{(o.Format == StepFormat.Fp32 ? "" : $" in {StepFormats.Name(o.Format)}")}, {epochs:0.00} epochs, {seen} images seen"),
             Metrics = metrics,
         };
         foreach (var (k, v) in metrics) history.Final[k] = v;

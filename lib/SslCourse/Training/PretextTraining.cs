@@ -11,7 +11,7 @@ namespace SslCourse.Training;
 /// <summary>How a pretext task is trained by <see cref="PretextTraining"/>: the same budget for every task so that
 /// their transfer can be compared. 200 steps of <see cref="TrainingOptions.BatchSize"/> 64 source images (rotation turns
 /// each into 4 inputs, jigsaw into 9 tiles, context into 2 patches); Adam at a peak
-/// <see cref="TrainingOptions.LearningRate"/> of 2e-3 (cosine schedule with a 5% warm-up);
+/// <see cref="TrainingOptions.LearningRate"/> of 2e-3 (cosine schedule with a 5% warm-up, unless <see cref="TrainingOptions.Schedule"/> gives another);
 /// <see cref="TrainingOptions.Seed"/> seeds the head's initialisation, the batches and the pretext draws;
 /// <see cref="TrainingOptions.Title"/> null shows the task's name.</summary>
 public sealed record PretextOptions : TrainingOptions
@@ -262,7 +262,7 @@ public static class PretextTraining
             : null;
         var history = Trainer.Run(o.Loop(task, o.Steps) with
         {
-            Schedule = new CosineSchedule(o.LearningRate, Math.Max(1, o.Steps), o.Steps / 20),
+            Schedule = o.Schedule ?? new CosineSchedule(o.LearningRate, Math.Max(1, o.Steps), o.Steps / 20),
             MonitorEvery = monitor is null ? 0 : o.MonitorEvery,
             StepsPerEpoch = n / (double)batch,
         }, optimizer, _ =>

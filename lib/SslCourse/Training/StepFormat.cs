@@ -7,7 +7,7 @@ namespace SslCourse.Training;
 /// <summary>The number format and memory layout a training step computes in.</summary>
 public enum StepFormat
 {
-    /// <summary>fp32 weights and activations, NCHW (the default).</summary>
+    /// <summary>fp32 weights and activations, NCHW (the default, and the reference the others are measured against).</summary>
     Fp32,
     /// <summary>bf16 forward and backward on a bf16 working copy of the model, fp32 master weights for the optimizer
     /// (<see cref="Bf16WorkingCopy"/>; TorchSharp 0.107 has no autocast).</summary>
@@ -22,6 +22,10 @@ public enum StepFormat
 /// <summary>What a <see cref="StepFormat"/> does to a step's inputs, and its names on the command line.</summary>
 public static class StepFormats
 {
+    /// <summary>The adoption rule of a format: its step at least this many times as fast as fp32's (the bench's
+    /// median of alternated measurements), at a linear probe within 1 point of fp32's at equal steps.</summary>
+    public const double AdoptionSpeedup = 1.3;
+
     /// <summary>The command line's names: fp32, bf16, channels-last, bf16-channels-last.</summary>
     public static IReadOnlyList<string> Names { get; } = ["fp32", "bf16", "channels-last", "bf16-channels-last"];
 
@@ -40,12 +44,19 @@ public static class StepFormats
     public static bool IsChannelsLast(this StepFormat format) => format is StepFormat.ChannelsLast or StepFormat.Bf16ChannelsLast;
 
     /// <summary>An input image batch in the format: cast to bf16 and/or given NHWC strides (same NCHW shape and values);
-    /// other tensors (labels, indices) are returned as they are.</summary>
+    /// other tensors (labels, indices) are returned as they are. The NHWC copy is written into a new NHWC tensor rather
+    /// than made by <c>contiguous()</c> of the permuted view: with one channel that view already counts as contiguous, so
+    /// <c>contiguous()</c> would keep the NCHW strides (<c>[HW, HW, W, 1]</c>), which libtorch reads as NCHW and the whole
+    /// network would run in NCHW; a real NHWC tensor has stride 1 on the channel (<c>[HW, 1, W, 1]</c>), which libtorch
+    /// reads as channels-last.</summary>
     public static Tensor Prepare(Tensor x, StepFormat format)
     {
         if (!x.is_floating_point()) return x;
         if (format.IsBf16()) x = x.to(ScalarType.BFloat16);
-        return format.IsChannelsLast() && x.dim() == 4 ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+        if (!format.IsChannelsLast() || x.dim() != 4) return x;
+        var nhwc = empty([x.shape[0], x.shape[2], x.shape[3], x.shape[1]], dtype: x.dtype, device: x.device);   // [N, H, W, C]
+        nhwc.copy_(x.permute(0, 2, 3, 1));
+        return nhwc.permute(0, 3, 1, 2);                                                                          // [N, C, H, W], NHWC strides
     }
 }
 

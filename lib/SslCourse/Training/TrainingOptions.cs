@@ -19,14 +19,17 @@ public abstract record TrainingOptions
     public double LearningRate { get; init; }
     /// <summary>Seed of everything random the trainer draws (batches, augmentations, initialisation of what it builds).</summary>
     public long Seed { get; init; }
+    /// <summary>The learning rate over the run (e.g. <see cref="CosineSchedule"/>); null keeps
+    /// <see cref="LearningRate"/> constant. Pre-training rejects it: its recipe has its own schedule.</summary>
+    public Schedule? Schedule { get; init; }
     /// <summary>Show the live progress display.</summary>
     public bool ShowProgress { get; init; } = true;
     /// <summary>Title of the progress display (null: the trainer's name).</summary>
     public string? Title { get; init; }
 
     /// <summary>The loop's options for a run of <paramref name="steps"/> steps titled <see cref="Title"/> or
-    /// <paramref name="title"/>; the caller adds its schedule, monitor period or stop rule with <c>with</c>.</summary>
-    public TrainOptions Loop(string title, int steps) => new() { Steps = steps, Title = Title ?? title, ShowProgress = ShowProgress };
+    /// <paramref name="title"/>, with <see cref="Schedule"/>; the caller adds its monitor period or stop rule with <c>with</c>.</summary>
+    public TrainOptions Loop(string title, int steps) => new() { Steps = steps, Title = Title ?? title, ShowProgress = ShowProgress, Schedule = Schedule };
 
     /// <summary>Throws, naming the option, when <see cref="BatchSize"/> is below <paramref name="minBatch"/>,
     /// <see cref="Steps"/> below <paramref name="minSteps"/> or <see cref="LearningRate"/> is not positive.</summary>

@@ -36,4 +36,28 @@ public class MethodSpeedTests
         var act = () => PretrainMethods.TrainPretext("inpainting", new SslCourse.Models.ConvNet(3, 0.25), TorchSharp.torch.zeros(4, 3, 32, 32), new SslCourse.Training.PretextOptions { Steps = 1 });
         act.Should().Throw<ArgumentException>().WithMessage("*'inpainting'*colorization, context, jigsaw*");
     }
+
+    [Fact]
+    public void Measure_times_channels_last_and_strong_views_and_rejects_what_it_cannot_time()
+    {
+        var r = MethodSpeed.Measure("simclr", batch: 8, steps: 1, warmup: 1, width: 0.25, format: SslCourse.Training.StepFormat.ChannelsLast, views: ViewStrength.Strong);
+        r.MedianStepSeconds.Should().BePositive();
+        var bf16 = () => MethodSpeed.Measure("simclr", batch: 8, steps: 1, warmup: 0, width: 0.25, format: SslCourse.Training.StepFormat.Bf16);
+        bf16.Should().Throw<ArgumentException>().WithMessage("*bf16*fp32 and channels-last*");
+        var strongRotation = () => MethodSpeed.Measure("rotation", batch: 8, steps: 1, warmup: 0, width: 0.25, views: ViewStrength.Strong);
+        strongRotation.Should().Throw<ArgumentException>().WithMessage("*two-view methods*rotation*");
+    }
+
+    [Fact]
+    public void The_matched_set_adopts_channels_last_at_the_rule_and_lists_every_run_with_its_levers()
+    {
+        MatchedBudget.Format(1.3).Should().Be(SslCourse.Training.StepFormat.ChannelsLast);
+        MatchedBudget.Format(1.29).Should().Be(SslCourse.Training.StepFormat.Fp32);
+        MatchedBudget.Steps(0.12).Should().Be(1500);
+        var toy = MatchedRun.On("toy").ToList();
+        toy.Select(r => r.Method).Should().Equal([.. PretrainMethods.Names, "simclr", "simclr"]);
+        toy[^2].Width.Should().Be(1.0);
+        toy[^1].Views.Should().Be(ViewStrength.Strong);
+        MatchedRun.On("fmnist").Select(r => r.Method).Should().NotContain("colorization").And.HaveCount(PretrainMethods.Names.Count + 1);
+    }
 }

@@ -40,6 +40,29 @@ public class ShippedCheckpointTests
             }
     }
 
+    [Fact]
+    public void Each_row_of_the_matched_script_is_the_checkpoint_it_names_with_its_steps_width_views_and_format()
+    {
+        var script = File.ReadAllText(Path.Combine(Repo.Root, "scripts", "pretrain-matched.sh"));
+        int start = script.IndexOf("<<'TABLE'\n", StringComparison.Ordinal), end = script.LastIndexOf("\nTABLE", StringComparison.Ordinal);
+        start.Should().BePositive("the script keeps its runs in a TABLE heredoc");
+        var rows = script[(start + "<<'TABLE'\n".Length)..end].Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
+        rows.Should().HaveCount(21, "17 matched runs and four levers");
+        foreach (var r in rows)
+        {
+            string Column(int i, string fallback) => r.Length > i ? r[i] : fallback;
+            var (method, dataset, steps) = (r[0], r[1], r[2]);
+            var info = PretrainedEncoder.ReadInfo(PretrainedEncoder.Shipped(method, dataset, Column(4, "matched")));
+            string row = string.Join(' ', r);
+            info.Config["max_steps"].Should().Be(steps, row);
+            info.Metrics["steps"].Should().Be(double.Parse(steps, System.Globalization.CultureInfo.InvariantCulture), row);
+            info.Config["width"].Should().Be(Column(3, "0.5"), row);
+            info.Config.GetValueOrDefault("step_format", "fp32").Should().Be(Column(6, "fp32"), row);
+            if (Column(5, "default") == "strong") info.Config["views"].Should().StartWith("strong", row);
+            else info.Config["views"].Should().NotContain("strong", row);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shipped))]
     public void Each_reproduces_its_recorded_knn_accuracy(string file)

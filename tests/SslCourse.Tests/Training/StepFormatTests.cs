@@ -29,6 +29,16 @@ public class StepFormatTests
         using var conv = nn.Conv2d(3, 4, 3, padding: 1);
         (conv.call(nhwc) - conv.call(x)).abs().max().item<float>().Should().BeLessThan(1e-5f);
         StepFormats.Prepare(x, StepFormat.Bf16).dtype.Should().Be(ScalarType.BFloat16);
+
+        // One channel (Fashion-MNIST): stride 1 on the channel, so that the convolutions run, and stay, in channels-last.
+        var gray = rand([2, 1, 8, 8], generator: Course.Generator(2));
+        var grayNhwc = StepFormats.Prepare(gray, StepFormat.ChannelsLast);
+        grayNhwc.stride().Should().Equal(64, 1, 8, 1);
+        grayNhwc.eq(gray).all().item<bool>().Should().BeTrue();
+        using var grayConv = nn.Conv2d(1, 4, 3, padding: 1);
+        var grayOut = grayConv.call(grayNhwc);
+        grayOut.stride().Should().Equal(new long[] { 256, 1, 32, 4 }, "the convolution keeps the channels-last layout");
+        (grayOut - grayConv.call(gray)).abs().max().item<float>().Should().BeLessThan(1e-5f);
         var labels = tensor(new long[] { 1, 2 });
         StepFormats.Prepare(labels, StepFormat.Bf16ChannelsLast).dtype.Should().Be(ScalarType.Int64, "labels are not images");
     }
@@ -91,6 +101,7 @@ public class StepFormatTests
     [InlineData("simclr", "bf16")]
     [InlineData("byol", "bf16-channels-last")]
     [InlineData("rotation", "channels-last")]
+    [InlineData("jigsaw", "fp32")]
     public void Pretrain_trains_in_a_format_and_saves_an_fp32_encoder_that_records_it(string method, string format)
     {
         Course.Init(0);
@@ -98,6 +109,8 @@ public class StepFormatTests
         result.History.Loss.Should().HaveCount(3).And.OnlyContain(l => double.IsFinite(l));
         result.Encoder.parameters().Should().OnlyContain(p => p.dtype == ScalarType.Float32);
         result.Info.Config["step_format"].Should().Be(format);
+        if (format == "fp32") result.Info.Budget.Should().NotContain(" in ");
+        else result.Info.Budget.Should().Contain($"steps of 16 in {format},");
         result.Info.Metrics["knn"].Should().BeInRange(0, 1);
     }
 

@@ -50,6 +50,35 @@ public class TrainingOptionsTests
     }
 
     [Fact]
+    public void A_schedule_in_the_options_sets_the_learning_rate_of_every_step_and_pretraining_rejects_it()
+    {
+        var cosine = new CosineSchedule(1e-3, 4);
+        new SelfTrainingOptions { Schedule = cosine }.Loop("self-training", 4).Schedule.Should().BeSameAs(cosine);
+        var expected = Enumerable.Range(0, 4).Select(cosine.At).ToList();
+        expected[^1].Should().Be(0, "the cosine ends at 0");
+
+        Course.Init(0);
+        var world = new SslCourse.Data.ToyObjects(seed: 0, size: 16);
+        var labelled = world.Train(40);
+        var model = new SslCourse.Models.ConvClassifier(3, labelled.NumClasses, 0.25);
+        var self = SelfTraining.Fit(model, labelled, null, null, new SelfTrainingOptions { Steps = 4, BatchSize = 8, Schedule = cosine, ShowProgress = false });
+        self.LearningRate.Should().Equal(expected);
+        var fix = ConsistencyTraining.FixMatchFit(model, labelled, world.Train(40).Images,
+            new ConsistencyOptions { Steps = 4, BatchSize = 8, Weak = (x, _) => x, Schedule = cosine });
+        fix.LearningRate.Should().Equal(expected);
+        using var adam = optim.Adam(model.parameters(), lr: 5e-4);
+        var constant = SelfTraining.Fit(model, adam, labelled, null, null, new SelfTrainingOptions { Steps = 3, BatchSize = 8, ShowProgress = false });
+        constant.LearningRate.Should().BeEmpty("without a schedule the loop leaves the rate alone");
+        adam.ParamGroups.Single().LearningRate.Should().Be(5e-4);
+        var pretext = SslCourse.Pretraining.PretrainMethods.TrainPretext("colorization", new SslCourse.Models.ConvNet(3, 0.25), labelled.Images,
+            new PretextOptions { Steps = 3, BatchSize = 8, Schedule = new ConstantSchedule(5e-4), ShowProgress = false });
+        pretext.History.LearningRate.Should().Equal(5e-4, 5e-4, 5e-4);
+
+        var pretrain = () => Pretrainer.Run(new PretrainOptions { Method = "simclr", Steps = 2, Minutes = null, Images = 32, BatchSize = 8, Width = 0.25, ShowProgress = false, Schedule = cosine });
+        pretrain.Should().Throw<ArgumentException>().WithMessage("*PretrainOptions.Schedule*recipe*");
+    }
+
+    [Fact]
     public void StopWhen_ends_the_run_after_the_step_it_answers_true_and_epochs_are_counted()
     {
         Course.Init(0);

@@ -40,8 +40,7 @@ public static class MethodSpeed
     {
         if (!Methods.Contains(method)) throw new ArgumentException($"unknown method '{method}'; expected one of: {string.Join(", ", Methods)}.", nameof(method));
         if (format.IsBf16()) throw new ArgumentException($"format {StepFormats.Name(format)}: MethodSpeed times fp32 and channels-last steps.", nameof(format));
-        if (views != ViewStrength.Default && !PretrainMethods.TwoView.Contains(PretrainMethods.Get(method)))
-            throw new ArgumentException($"views {views} apply to the two-view methods, not to {method}.", nameof(views));
+        PretrainMethods.CheckViews(PretrainMethods.Get(method), views, nameof(views));
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be at least 1.");
         if (batch < 2) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be at least 2.");
         using var scope = NewDisposeScope();
@@ -66,8 +65,7 @@ public static class MethodSpeed
             var watch = Stopwatch.StartNew();
             batches.MoveNext();
             optimizer.zero_grad();
-            var b = batches.Current;
-            built.Loss(b with { Views = b.Views.Select(v => StepFormats.Prepare(v, format)).ToList() }).backward();   // as Pretrainer.Run does
+            built.Loss(StepFormats.Prepare(batches.Current, format)).backward();   // as Pretrainer.Run does
             optimizer.step();
             built.AfterStep?.Invoke(s / (double)(warmup + steps));
             if (s >= warmup) times.Add(watch.Elapsed.TotalSeconds);

@@ -160,6 +160,15 @@ public static class PretrainMethods
     /// <see cref="PretrainSetup.Strength"/> applies to.</summary>
     public static IReadOnlyList<PretrainMethod> TwoView { get; } = [SimClr, MoCo, Byol, SimSiam];
 
+    /// <summary>Throws unless <paramref name="views"/> is the default or <paramref name="method"/> trains on two views
+    /// (<see cref="TwoView"/>): only those have views to make stronger.</summary>
+    /// <exception cref="ArgumentException">non-default views for a method that is not two-view; named <paramref name="paramName"/></exception>
+    public static void CheckViews(PretrainMethod method, ViewStrength views, string paramName)
+    {
+        if (views != ViewStrength.Default && !TwoView.Contains(method))
+            throw new ArgumentException($"Views {views} applies to the two-view methods ({string.Join(", ", TwoView.Select(m => m.Name))}), not to {method.Name}.", paramName);
+    }
+
     /// <summary>Every method, in the order of the course.</summary>
     public static IReadOnlyList<PretrainMethod> All { get; } = [Supervised, Rotation, Colorization, Context, Jigsaw, SimClr, MoCo, Byol, SimSiam];
 

@@ -72,8 +72,7 @@ public static class Pretrainer
         if (o.Seed is < int.MinValue or > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(o), o.Seed, "Seed must fit in an int (it is recorded in the checkpoint's manifest).");
         int seed = (int)o.Seed;
         if (o.Schedule is not null) throw new ArgumentException("PretrainOptions.Schedule: pre-training follows its recipe's schedule (warm-up and cosine), which the options cannot replace.", nameof(o));
-        if (o.Views != ViewStrength.Default && !PretrainMethods.TwoView.Contains(method))
-            throw new ArgumentException($"Views {o.Views} applies to the two-view methods ({string.Join(", ", PretrainMethods.TwoView.Select(m => m.Name))}), not to {method.Name}.", nameof(o));
+        PretrainMethods.CheckViews(method, o.Views, nameof(o));
 
         int channels = PretrainData.Channels(o.Dataset);
         var train = PretrainData.Train(o.Dataset, o.Images);
@@ -102,7 +101,7 @@ public static class Pretrainer
             batches.MoveNext();
             copy?.Pull();
             var b = batches.Current;
-            return work.Loss(b with { Views = b.Views.Select(v => StepFormats.Prepare(v, o.Format)).ToList() });   // fp32: the views as they are
+            return work.Loss(StepFormats.Prepare(b, o.Format));   // fp32: the views as they are
         }, afterStep: step => built.AfterStep?.Invoke(clock.Fraction(step + 1)));
         double minutesUsed = watch.Elapsed.TotalMinutes;
         copy?.Finish();

@@ -1,3 +1,4 @@
+using SslCourse.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,6 +59,10 @@ public static class StepFormats
         nhwc.copy_(x.permute(0, 2, 3, 1));
         return nhwc.permute(0, 3, 1, 2);                                                                          // [N, C, H, W], NHWC strides
     }
+
+    /// <summary>A loader's batch with every view in the format (<see cref="Prepare(Tensor, StepFormat)"/>): what a
+    /// training step in <paramref name="format"/> computes on.</summary>
+    public static Batch Prepare(Batch batch, StepFormat format) => batch with { Views = batch.Views.Select(v => Prepare(v, format)).ToList() };
 }
 
 /// <summary>
